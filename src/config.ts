@@ -1,0 +1,141 @@
+/**
+ * The one configuration. Read once from the environment and `persona.config.json`
+ * (environment wins), validated at start; every error names the setting at fault.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { ConfigError } from './errors.js';
+
+const positiveInteger = z.coerce.number().int().positive();
+
+const configSchema = z.object({
+  /** Where all data lives: the store, keys, the vector index, outputs. */
+  home: z.string().min(1),
+  /** The persona a command acts on when none is named. */
+  persona: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/i, 'letters, digits, "-" and "_" only'),
+  store: z.object({
+    /** A passphrase for SQLCipher; wins over the key file. */
+    passphrase: z.string().min(8, 'at least 8 characters').optional(),
+    /** A file holding a 256-bit key as 64 hex characters; made on first use when absent. */
+    keyFile: z.string().min(1),
+    /** Set to false to keep the store in plaintext (tests of the store itself; never for real data). */
+    encrypt: z.boolean(),
+  }),
+  ingest: z.object({
+    chunkTokens: positiveInteger.max(8192),
+    chunkOverlapTokens: z.coerce.number().int().min(0),
+    /** Largest single document (PDF, DOCX, HTML, ...) read; mbox files stream and have no limit. */
+    maxFileBytes: positiveInteger,
+    /** Largest total a DOCX may expand to when unzipped (zip bombs). */
+    maxUnzippedBytes: positiveInteger,
+    /** How long one file may take to parse before it is skipped. */
+    parseTimeoutMs: positiveInteger,
+  }),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+type Environment = Record<string, string | undefined>;
+
+const environmentNames: Record<string, string> = {
+  home: 'PERSONA_HOME',
+  persona: 'PERSONA_DEFAULT',
+  'store.passphrase': 'PERSONA_PASSPHRASE',
+  'store.keyFile': 'PERSONA_KEY_FILE',
+  'store.encrypt': 'PERSONA_ENCRYPT',
+  'ingest.chunkTokens': 'PERSONA_CHUNK_TOKENS',
+  'ingest.chunkOverlapTokens': 'PERSONA_CHUNK_OVERLAP_TOKENS',
+  'ingest.maxFileBytes': 'PERSONA_MAX_FILE_BYTES',
+  'ingest.maxUnzippedBytes': 'PERSONA_MAX_UNZIPPED_BYTES',
+  'ingest.parseTimeoutMs': 'PERSONA_PARSE_TIMEOUT_MS',
+};
+
+export interface LoadConfigOptions {
+  environment?: Environment;
+  /** Path of the JSON file; default `$PERSONA_CONFIG` or `./persona.config.json`. */
+  configFile?: string;
+  /** Values that win over both, e.g. from command-line flags. */
+  overrides?: DeepPartial<Config>;
+}
+
+type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };
+
+export function loadConfig(options: LoadConfigOptions = {}): Config {
+  const environment = options.environment ?? process.env;
+  const configFile = options.configFile ?? environment.PERSONA_CONFIG ?? 'persona.config.json';
+  const fromFile = readConfigFile(configFile, options.configFile !== undefined || environment.PERSONA_CONFIG !== undefined);
+
+  const home = path.resolve(pick(environment.PERSONA_HOME, fromFile.home as string | undefined, options.overrides?.home) ?? 'data');
+  const fileStore = (fromFile.store ?? {}) as Record<string, unknown>;
+  const fileIngest = (fromFile.ingest ?? {}) as Record<string, unknown>;
+
+  const candidate = {
+    home,
+    persona: pick(environment.PERSONA_DEFAULT, fromFile.persona, options.overrides?.persona) ?? 'default',
+    store: {
+      passphrase: pick(environment.PERSONA_PASSPHRASE, fileStore.passphrase, options.overrides?.store?.passphrase),
+      keyFile: path.resolve(
+        pick(environment.PERSONA_KEY_FILE, fileStore.keyFile, options.overrides?.store?.keyFile) ?? path.join(home, 'keys', 'store.key'),
+      ),
+      encrypt: parseBoolean(pick(environment.PERSONA_ENCRYPT, fileStore.encrypt, options.overrides?.store?.encrypt) ?? true),
+    },
+    ingest: {
+      chunkTokens: pick(environment.PERSONA_CHUNK_TOKENS, fileIngest.chunkTokens, options.overrides?.ingest?.chunkTokens) ?? 500,
+      chunkOverlapTokens:
+        pick(environment.PERSONA_CHUNK_OVERLAP_TOKENS, fileIngest.chunkOverlapTokens, options.overrides?.ingest?.chunkOverlapTokens) ?? 60,
+      maxFileBytes: pick(environment.PERSONA_MAX_FILE_BYTES, fileIngest.maxFileBytes, options.overrides?.ingest?.maxFileBytes) ?? 200 * 1024 ** 2,
+      maxUnzippedBytes:
+        pick(environment.PERSONA_MAX_UNZIPPED_BYTES, fileIngest.maxUnzippedBytes, options.overrides?.ingest?.maxUnzippedBytes) ?? 300 * 1024 ** 2,
+      parseTimeoutMs:
+        pick(environment.PERSONA_PARSE_TIMEOUT_MS, fileIngest.parseTimeoutMs, options.overrides?.ingest?.parseTimeoutMs) ?? 60_000,
+    },
+  };
+
+  const result = configSchema.safeParse(candidate);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => {
+      const key = issue.path.join('.');
+      const variable = environmentNames[key];
+      return `${key}${variable ? ` (${variable})` : ''}: ${issue.message}`;
+    });
+    throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+  }
+  const config = result.data;
+  if (config.ingest.chunkOverlapTokens >= config.ingest.chunkTokens) {
+    throw new ConfigError(
+      `Invalid configuration: ingest.chunkOverlapTokens (PERSONA_CHUNK_OVERLAP_TOKENS) must be smaller than ingest.chunkTokens (PERSONA_CHUNK_TOKENS)`,
+    );
+  }
+  return config;
+}
+
+/** The first value given, in order of precedence: later arguments win. */
+function pick<T>(...values: (T | undefined)[]): T | undefined {
+  let chosen: T | undefined;
+  for (const value of values) if (value !== undefined && value !== '') chosen = value;
+  return chosen;
+}
+
+function parseBoolean(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  if (/^(1|true|yes|on)$/i.test(value)) return true;
+  if (/^(0|false|no|off)$/i.test(value)) return false;
+  return value;
+}
+
+function readConfigFile(file: string, mustExist: boolean): Record<string, unknown> {
+  if (!existsSync(file)) {
+    if (mustExist) throw new ConfigError(`Configuration file ${file} (PERSONA_CONFIG) does not exist`);
+    return {};
+  }
+  try {
+    const parsed: unknown = JSON.parse(readFileSync(file, 'utf8'));
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+      throw new Error('the top level must be a JSON object');
+    }
+    return parsed as Record<string, unknown>;
+  } catch (error) {
+    throw new ConfigError(`Configuration file ${file} is not valid: ${(error as Error).message}`, { cause: error });
+  }
+}

@@ -1,0 +1,168 @@
+/**
+ * Versioned schema migrations. Each runs once, in order, inside a transaction;
+ * `schema_migrations` records which have run. Never edit a released migration:
+ * add a new one.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const migrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'sources, items, passages, chunks',
+    sql: `
+      CREATE TABLE personas (
+        id TEXT PRIMARY KEY,
+        display_name TEXT,
+        identities TEXT NOT NULL DEFAULT '[]',   -- JSON: addresses and names that are this persona
+        created_at TEXT NOT NULL
+      );
+
+      CREATE TABLE sources (
+        id INTEGER PRIMARY KEY,
+        persona_id TEXT NOT NULL REFERENCES personas(id),
+        path TEXT NOT NULL,
+        type TEXT NOT NULL,
+        content_hash TEXT NOT NULL,
+        size_bytes INTEGER NOT NULL,
+        modified_at TEXT NOT NULL,
+        ingested_at TEXT NOT NULL,
+        item_count INTEGER NOT NULL DEFAULT 0,
+        UNIQUE (persona_id, path)
+      );
+
+      -- One logical unit of text: an email, a document, a chat message, an interview answer.
+      CREATE TABLE items (
+        id INTEGER PRIMARY KEY,
+        persona_id TEXT NOT NULL REFERENCES personas(id),
+        kind TEXT NOT NULL CHECK (kind IN ('email', 'document', 'chat', 'interview')),
+        message_id TEXT,                 -- normalised RFC 5322 Message-ID, when there is one
+        content_key TEXT NOT NULL,       -- hash of the normalised content: dedupe across formats
+        parent_item_id INTEGER REFERENCES items(id) ON DELETE CASCADE,  -- an attachment's email
+        thread_key TEXT,
+        in_reply_to TEXT,
+        subject TEXT,
+        title TEXT,
+        author_name TEXT,
+        author_address TEXT,
+        is_persona INTEGER NOT NULL,
+        recipients TEXT NOT NULL DEFAULT '[]',
+        sent_at TEXT,
+        greeting TEXT,
+        sign_off TEXT,
+        removed TEXT NOT NULL DEFAULT '{}', -- JSON: lines removed per cleaning rule
+        metadata TEXT NOT NULL DEFAULT '{}'
+      );
+      CREATE UNIQUE INDEX items_message_id ON items(persona_id, message_id) WHERE message_id IS NOT NULL;
+      CREATE INDEX items_content_key ON items(persona_id, content_key);
+      CREATE INDEX items_thread ON items(persona_id, thread_key);
+      CREATE INDEX items_parent ON items(parent_item_id);
+
+      -- Which sources hold an item: the same email in an mbox and an .eml is one item, two links.
+      CREATE TABLE item_sources (
+        item_id INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+        source_id INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        PRIMARY KEY (item_id, source_id)
+      );
+      CREATE INDEX item_sources_source ON item_sources(source_id);
+
+      -- Attributed pieces of an item: the body, quoted text, the message a chat turn answered.
+      CREATE TABLE passages (
+        id INTEGER PRIMARY KEY,
+        item_id INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+        role TEXT NOT NULL CHECK (role IN ('body', 'quote', 'forward', 'context', 'question')),
+        position INTEGER NOT NULL,
+        page INTEGER,
+        author_name TEXT,
+        author_address TEXT,
+        is_persona INTEGER NOT NULL,
+        text TEXT NOT NULL
+      );
+      CREATE INDEX passages_item ON passages(item_id);
+
+      CREATE TABLE chunks (
+        id INTEGER PRIMARY KEY,
+        item_id INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+        passage_id INTEGER NOT NULL REFERENCES passages(id) ON DELETE CASCADE,
+        persona_id TEXT NOT NULL,
+        position INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        token_count INTEGER NOT NULL,
+        is_persona INTEGER NOT NULL,
+        metadata TEXT NOT NULL DEFAULT '{}'
+      );
+      CREATE INDEX chunks_item ON chunks(item_id);
+      CREATE INDEX chunks_persona ON chunks(persona_id, is_persona);
+
+      CREATE TABLE ingest_runs (
+        id INTEGER PRIMARY KEY,
+        persona_id TEXT NOT NULL,
+        started_at TEXT NOT NULL,
+        finished_at TEXT,
+        summary TEXT
+      );
+    `,
+  },
+  {
+    version: 2,
+    name: 'interviews, conversations, feedback, jobs',
+    sql: `
+      CREATE TABLE interviews (
+        id INTEGER PRIMARY KEY,
+        persona_id TEXT NOT NULL REFERENCES personas(id),
+        item_id INTEGER REFERENCES items(id) ON DELETE CASCADE,
+        question TEXT NOT NULL,
+        answer TEXT NOT NULL,
+        tone TEXT,
+        category TEXT,
+        answered_at TEXT NOT NULL
+      );
+      CREATE INDEX interviews_persona ON interviews(persona_id);
+
+      CREATE TABLE conversations (
+        id TEXT PRIMARY KEY,
+        persona_id TEXT NOT NULL REFERENCES personas(id),
+        started_at TEXT NOT NULL,
+        ended_at TEXT,
+        metadata TEXT NOT NULL DEFAULT '{}'
+      );
+
+      CREATE TABLE conversation_turns (
+        id INTEGER PRIMARY KEY,
+        conversation_id TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+        role TEXT NOT NULL CHECK (role IN ('user', 'persona', 'system')),
+        text TEXT NOT NULL,
+        adapter_id TEXT,
+        sources TEXT NOT NULL DEFAULT '[]',
+        timings TEXT NOT NULL DEFAULT '{}',
+        created_at TEXT NOT NULL
+      );
+      CREATE INDEX conversation_turns_conversation ON conversation_turns(conversation_id);
+
+      CREATE TABLE feedback (
+        id INTEGER PRIMARY KEY,
+        turn_id INTEGER NOT NULL REFERENCES conversation_turns(id) ON DELETE CASCADE,
+        rating INTEGER,
+        comment TEXT,
+        created_at TEXT NOT NULL
+      );
+
+      CREATE TABLE jobs (
+        id TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('queued', 'running', 'done', 'failed', 'cancelled')),
+        payload TEXT NOT NULL DEFAULT '{}',
+        progress TEXT NOT NULL DEFAULT '{}',
+        result TEXT,
+        error TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+      CREATE INDEX jobs_status ON jobs(kind, status);
+    `,
+  },
+];
