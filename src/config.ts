@@ -53,8 +53,8 @@ const environmentNames: Record<string, string> = {
 
 export interface LoadConfigOptions {
   environment?: Environment;
-  /** Path of the JSON file; default `$PERSONA_CONFIG` or `./persona.config.json`. */
-  configFile?: string;
+  /** Path of the JSON file; default `$PERSONA_CONFIG` or `./persona.config.json`; false reads none. */
+  configFile?: string | false;
   /** Values that win over both, e.g. from command-line flags. */
   overrides?: DeepPartial<Config>;
 }
@@ -64,7 +64,7 @@ type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]>
 export function loadConfig(options: LoadConfigOptions = {}): Config {
   const environment = options.environment ?? process.env;
   const configFile = options.configFile ?? environment.PERSONA_CONFIG ?? 'persona.config.json';
-  const fromFile = readConfigFile(configFile, options.configFile !== undefined || environment.PERSONA_CONFIG !== undefined);
+  const fromFile = configFile === false ? {} : readConfigFile(configFile, options.configFile !== undefined || environment.PERSONA_CONFIG !== undefined);
 
   const home = path.resolve(pick(environment.PERSONA_HOME, fromFile.home as string | undefined, options.overrides?.home) ?? 'data');
   const fileStore = (fromFile.store ?? {}) as Record<string, unknown>;

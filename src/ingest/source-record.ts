@@ -68,7 +68,15 @@ export interface InterviewRecord {
   date?: Date;
 }
 
-export type SourceRecord = EmailRecord | DocumentRecord | ChatRecord | InterviewRecord;
+/** A unit inside a container file (one message of an mbox) that could not be read; the rest go on. */
+export interface SkippedRecord {
+  kind: 'skipped';
+  /** Where in the file, e.g. "message 812 (byte 1048576)". */
+  position: string;
+  reason: string;
+}
+
+export type SourceRecord = EmailRecord | DocumentRecord | ChatRecord | InterviewRecord | SkippedRecord;
 
 /** Limits a reader enforces so that one hostile file cannot exhaust the machine. */
 export interface ReadLimits {
@@ -79,6 +87,8 @@ export interface ReadLimits {
 export interface ReadOptions {
   signal?: AbortSignal;
   limits: ReadLimits;
+  /** Called now and then with the bytes of the file consumed so far (large streamed files). */
+  onBytesRead?: (bytes: number) => void;
 }
 
 /**

@@ -1,0 +1,30 @@
+/** The `persona` command: one subcommand per file under ./commands. */
+import { Command, CommanderError } from 'commander';
+import { PersonaError } from '../errors.js';
+import { registerCleanCommand } from './commands/clean-command.js';
+import { registerForgetCommand } from './commands/forget-command.js';
+import { registerIngestCommand } from './commands/ingest-command.js';
+import { registerSourcesCommand } from './commands/sources-command.js';
+
+const program = new Command()
+  .name('persona')
+  .description('Talk to a digital persona of a real person, built from their own words. All data stays on this machine.')
+  .option('--home <dir>', 'where all data lives (default: $PERSONA_HOME or ./data)')
+  .showHelpAfterError('(run with --help for usage)')
+  .exitOverride();
+
+registerIngestCommand(program);
+registerCleanCommand(program);
+registerSourcesCommand(program);
+registerForgetCommand(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) process.exit(error.exitCode);
+  if (error instanceof PersonaError) {
+    process.stderr.write(`persona: ${error.message}\n`);
+    process.exit(error.code === 'config-invalid' ? 78 : 1);
+  }
+  throw error;
+}
