@@ -63,32 +63,29 @@ type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]>
 
 export function loadConfig(options: LoadConfigOptions = {}): Config {
   const environment = options.environment ?? process.env;
-  const configFile = options.configFile ?? environment.PERSONA_CONFIG ?? 'persona.config.json';
-  const fromFile = configFile === false ? {} : readConfigFile(configFile, options.configFile !== undefined || environment.PERSONA_CONFIG !== undefined);
+  const namedFile = options.configFile ?? (environment.PERSONA_CONFIG || undefined);
+  const configFile = namedFile ?? 'persona.config.json';
+  const fromFile = configFile === false ? {} : readConfigFile(configFile, namedFile !== undefined);
 
-  const home = path.resolve(pick(environment.PERSONA_HOME, fromFile.home as string | undefined, options.overrides?.home) ?? 'data');
   const fileStore = (fromFile.store ?? {}) as Record<string, unknown>;
   const fileIngest = (fromFile.ingest ?? {}) as Record<string, unknown>;
+  const overrides = options.overrides ?? {};
+  const home = path.resolve(String(pick(fromFile.home, environment.PERSONA_HOME, overrides.home) ?? 'data'));
 
   const candidate = {
     home,
-    persona: pick(environment.PERSONA_DEFAULT, fromFile.persona, options.overrides?.persona) ?? 'default',
+    persona: pick(fromFile.persona, environment.PERSONA_DEFAULT, overrides.persona) ?? 'default',
     store: {
-      passphrase: pick(environment.PERSONA_PASSPHRASE, fileStore.passphrase, options.overrides?.store?.passphrase),
-      keyFile: path.resolve(
-        pick(environment.PERSONA_KEY_FILE, fileStore.keyFile, options.overrides?.store?.keyFile) ?? path.join(home, 'keys', 'store.key'),
-      ),
-      encrypt: parseBoolean(pick(environment.PERSONA_ENCRYPT, fileStore.encrypt, options.overrides?.store?.encrypt) ?? true),
+      passphrase: pick(fileStore.passphrase, environment.PERSONA_PASSPHRASE, overrides.store?.passphrase),
+      keyFile: pick(fileStore.keyFile, environment.PERSONA_KEY_FILE, overrides.store?.keyFile) ?? path.join(home, 'keys', 'store.key'),
+      encrypt: parseBoolean(pick(fileStore.encrypt, environment.PERSONA_ENCRYPT, overrides.store?.encrypt) ?? true),
     },
     ingest: {
-      chunkTokens: pick(environment.PERSONA_CHUNK_TOKENS, fileIngest.chunkTokens, options.overrides?.ingest?.chunkTokens) ?? 500,
-      chunkOverlapTokens:
-        pick(environment.PERSONA_CHUNK_OVERLAP_TOKENS, fileIngest.chunkOverlapTokens, options.overrides?.ingest?.chunkOverlapTokens) ?? 60,
-      maxFileBytes: pick(environment.PERSONA_MAX_FILE_BYTES, fileIngest.maxFileBytes, options.overrides?.ingest?.maxFileBytes) ?? 200 * 1024 ** 2,
-      maxUnzippedBytes:
-        pick(environment.PERSONA_MAX_UNZIPPED_BYTES, fileIngest.maxUnzippedBytes, options.overrides?.ingest?.maxUnzippedBytes) ?? 300 * 1024 ** 2,
-      parseTimeoutMs:
-        pick(environment.PERSONA_PARSE_TIMEOUT_MS, fileIngest.parseTimeoutMs, options.overrides?.ingest?.parseTimeoutMs) ?? 60_000,
+      chunkTokens: pick(fileIngest.chunkTokens, environment.PERSONA_CHUNK_TOKENS, overrides.ingest?.chunkTokens) ?? 500,
+      chunkOverlapTokens: pick(fileIngest.chunkOverlapTokens, environment.PERSONA_CHUNK_OVERLAP_TOKENS, overrides.ingest?.chunkOverlapTokens) ?? 60,
+      maxFileBytes: pick(fileIngest.maxFileBytes, environment.PERSONA_MAX_FILE_BYTES, overrides.ingest?.maxFileBytes) ?? 200 * 1024 ** 2,
+      maxUnzippedBytes: pick(fileIngest.maxUnzippedBytes, environment.PERSONA_MAX_UNZIPPED_BYTES, overrides.ingest?.maxUnzippedBytes) ?? 300 * 1024 ** 2,
+      parseTimeoutMs: pick(fileIngest.parseTimeoutMs, environment.PERSONA_PARSE_TIMEOUT_MS, overrides.ingest?.parseTimeoutMs) ?? 60_000,
     },
   };
 
@@ -101,7 +98,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     });
     throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
   }
-  const config = result.data;
+  const config = { ...result.data, store: { ...result.data.store, keyFile: path.resolve(result.data.store.keyFile) } };
   if (config.ingest.chunkOverlapTokens >= config.ingest.chunkTokens) {
     throw new ConfigError(
       `Invalid configuration: ingest.chunkOverlapTokens (PERSONA_CHUNK_OVERLAP_TOKENS) must be smaller than ingest.chunkTokens (PERSONA_CHUNK_TOKENS)`,
@@ -110,9 +107,9 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   return config;
 }
 
-/** The first value given, in order of precedence: later arguments win. */
-function pick<T>(...values: (T | undefined)[]): T | undefined {
-  let chosen: T | undefined;
+/** The value of highest precedence: the file, then the environment, then flags; later arguments win. */
+function pick(...values: unknown[]): unknown {
+  let chosen: unknown;
   for (const value of values) if (value !== undefined && value !== '') chosen = value;
   return chosen;
 }

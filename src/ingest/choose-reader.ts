@@ -2,17 +2,20 @@
  * Which reader a file needs: by extension first, then by a look inside where the
  * extension is ambiguous (.json, .csv, files without an extension).
  */
-import { open, readFile, stat } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import path from 'node:path';
+import { InputError } from '../errors.js';
 import { createChatGptReader, looksLikeChatGptExport } from './readers/chatgpt-reader.js';
 import { createDocxReader } from './readers/docx-reader.js';
 import { createEmlReader } from './readers/eml-reader.js';
 import { createHtmlReader } from './readers/html-reader.js';
-import { createInterviewReader, looksLikeInterviewJson } from './readers/interview-reader.js';
+import { createInterviewReader, isInterviewFile, looksLikeInterviewJson } from './readers/interview-reader.js';
 import { isMaildirMessage } from './readers/maildir.js';
 import { createMboxReader } from './readers/mbox-reader.js';
 import { createMsgReader } from './readers/msg-reader.js';
 import { createPdfReader } from './readers/pdf-reader.js';
+import { decodeText } from './readers/decode-text.js';
+import { readFileWithinLimit } from './readers/read-file-within-limit.js';
 import { createTextReader } from './readers/text-reader.js';
 import type { ReadLimits, SourceReader } from './source-record.js';
 
@@ -70,21 +73,12 @@ export async function chooseReader(file: string, limits: ReadLimits): Promise<Re
   return { skip: extension ? `unsupported file type ${extension}` : 'unsupported file (no extension, not an mbox)' };
 }
 
-/** `*.interview.{json,csv,md}`, or JSON/CSV/Markdown inside a folder named interview(s). */
-function isInterviewFile(file: string): boolean {
-  const name = path.basename(file).toLowerCase();
-  if (/\.interviews?\.(json|csv|md|markdown)$/.test(name)) return true;
-  const folder = path.basename(path.dirname(file)).toLowerCase();
-  return /^interviews?$/.test(folder) && /\.(json|csv|md|markdown)$/.test(name);
-}
-
 async function chooseJsonReader(file: string, limits: ReadLimits): Promise<ReaderChoice> {
   let parsed: unknown;
   try {
-    const { size } = await stat(file);
-    if (size > limits.maxFileBytes) return { skip: `JSON of ${size} bytes is over the limit of ${limits.maxFileBytes} bytes` };
-    parsed = JSON.parse(await readFile(file, 'utf8'));
+    parsed = JSON.parse(decodeText(await readFileWithinLimit(file, limits), file).text);
   } catch (error) {
+    if (error instanceof InputError) return { skip: error.reason };
     return { skip: `not valid JSON: ${(error as Error).message}` };
   }
   if (looksLikeChatGptExport(parsed)) return { reader: readers.chatgpt };

@@ -24,11 +24,11 @@ const CSV_DELIMITERS = [',', ';', '\t'] as const;
 /** `Tone: warm`, also written `**Tone:** warm` or `- Tone: warm`. */
 const FIELD_LINE = /^\s*(?:[-*]\s+)?(?:\*\*|__)?(tone|category|date)\s*:\s*(?:\*\*|__)?\s*(.*?)\s*$/i;
 
-/** `*.interview.json|csv|md`, or any such file inside a folder named `interview` or `interviews`. */
+/** `*.interview(s).json|csv|md`, or any such file anywhere under a folder named `interview` or `interviews`. */
 export function isInterviewFile(file: string): boolean {
   const extension = path.extname(file).toLowerCase();
   if (!INTERVIEW_EXTENSIONS.has(extension)) return false;
-  if (path.basename(file, path.extname(file)).toLowerCase().endsWith('.interview')) return true;
+  if (/\.interviews?$/i.test(path.basename(file, path.extname(file)))) return true;
   return path
     .dirname(file)
     .split(/[\\/]/)
@@ -134,7 +134,7 @@ function guessDelimiter(text: string): string {
 function rowsFromMarkdown(text: string): InterviewRow[] {
   const rows: InterviewRow[] = [];
   const defaults: InterviewRow = {};
-  let current: { row: InterviewRow; answer: string[] } | undefined;
+  let current: { row: InterviewRow; answer: string[]; started: boolean } | undefined;
   const finish = (): void => {
     if (!current) return;
     rows.push({ ...defaults, ...current.row, answer: current.answer.join('\n').trim() });
@@ -143,7 +143,7 @@ function rowsFromMarkdown(text: string): InterviewRow[] {
     const heading = /^##[ \t]+(.+?)[ \t#]*$/.exec(line);
     if (heading?.[1]) {
       finish();
-      current = { row: { question: heading[1].replace(/^(?:Q|Question)\s*\d*\s*[:.)-]\s*/i, '').trim() }, answer: [] };
+      current = { row: { question: heading[1].replace(/^(?:Q|Question)\s*\d*\s*[:.)-]\s*/i, '').trim() }, answer: [], started: false };
       continue;
     }
     const field = FIELD_LINE.exec(line);
@@ -151,7 +151,9 @@ function rowsFromMarkdown(text: string): InterviewRow[] {
       (current ? current.row : defaults)[field[1].toLowerCase() as 'tone' | 'category' | 'date'] = field[2];
       continue;
     }
-    if (current) current.answer.push(current.answer.length === 0 ? line.replace(/^\s*(?:A|Answer)\s*:\s*/i, '') : line);
+    if (!current) continue;
+    current.answer.push(current.started ? line : line.replace(/^\s*(?:A|Answer)\s*:\s*/i, ''));
+    if (line.trim() !== '') current.started = true;
   }
   finish();
   return rows;

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Installs what Persona needs on Debian 12 with Node 20: Debian packages (only the missing
+# ones; apt-get update runs once, and only when something is missing) and the npm packages.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Debian packages the embedded engines and their tests use. Empty until a stage needs one.
+debian_packages=()
+
+missing=()
+for package in "${debian_packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  sudo_prefix=""
+  [ "$(id -u)" -eq 0 ] || sudo_prefix="sudo"
+  $sudo_prefix apt-get update
+  DEBIAN_FRONTEND=noninteractive $sudo_prefix apt-get install -y --no-install-recommends "${missing[@]}"
+fi
+
+# better-sqlite3-multiple-ciphers builds from source here (its prebuilt download is offline): about 80 s.
+npm ci --no-audit --no-fund

@@ -1,0 +1,135 @@
+/**
+ * Removes the sender's signature: mobile-client taglines, everything under a `-- `
+ * delimiter, a sign-off with the name/title/contact block under it (the sign-off is
+ * kept as a style feature), or a trailing contact block with no sign-off.
+ */
+import {
+  isAuthorNameLine,
+  isNameLikeLine,
+  isSignatureBlockLine,
+  isStrongContactLine,
+  isTitleOrCompanyLine,
+} from './contact-line.js';
+import { isBlank, isVisible, lineAt, removeLines, visibleContentIndices, type LineSheet } from './line-sheet.js';
+import { isSignOffLine } from './sign-off-line.js';
+
+const DEVICE_NAMES = String.raw`(?:an?\s+|the\s+|my\s+|mon\s+|ma\s+|mi\s+|meu\s+|mijn\s+)?(?:\p{L}+\s+){0,2}(?:iphone|ipad|android|galaxy|samsung|blackberry|mobile|smartphone|phone|cellphone|tablet|huawei|pixel|xiaomi|oneplus|fairphone|nokia|motorola|windows\s+phone|mail\s+for\s+windows(?:\s+\d+)?|yahoo\s*mail|outlook|gmail|protonmail|proton\s+mail|aol|superhuman|spark|hey|blue\s+mail|bluemail|edison\s+mail|airmail|newton|fastmail|tutanota|zoho\s+mail|thunderbird)`;
+/** Taglines mail apps add on their own; they say nothing about the writer. */
+const CLIENT_TAGLINE = new RegExp(
+  String.raw`^\W{0,3}(?:` +
+    [
+      String.raw`sent\s+(?:from|via|with|using|on)\s+${DEVICE_NAMES}\b.{0,60}`,
+      String.raw`get\s+outlook\s+for\s+(?:ios|android|mac|windows)\b.{0,60}`,
+      String.raw`(?:envoyé|envoye)\s+(?:de|depuis|à\s+partir\s+de)\s+${DEVICE_NAMES}.{0,40}`,
+      String.raw`von\s+meine[mr]?\s+${DEVICE_NAMES}\s+gesendet.{0,20}`,
+      String.raw`gesendet\s+(?:von|mit|vom)\s+${DEVICE_NAMES}.{0,40}`,
+      String.raw`enviado\s+(?:desde|do|de|a\s+partir\s+do)\s+${DEVICE_NAMES}.{0,40}`,
+      String.raw`(?:verzonden|verstuurd)\s+(?:vanaf|met|van)\s+${DEVICE_NAMES}.{0,40}`,
+      String.raw`inviato\s+(?:da|dal|con)\s+${DEVICE_NAMES}.{0,40}`,
+    ].join('|') +
+    String.raw`)$`,
+  'iu',
+);
+const DELIMITER = /^--[ \t]*$/;
+/** Rule lines between a signature and what was removed under it. */
+const DECORATION_LINE = /^\s*[-_=*~#•·+]{3,}\s*$/;
+/** A bare `--` without the trailing space is also used as a dash; trust it only above a short block. */
+const MAX_LINES_UNDER_BARE_DELIMITER = 15;
+const MAX_LINES_UNDER_SIGN_OFF = 12;
+const MAX_CONTACT_BLOCK_LINES = 10;
+const MAX_TAGLINE_LENGTH = 160;
+
+export interface SignatureResult {
+  signOff?: string;
+}
+
+function removeTaglines(sheet: LineSheet): void {
+  for (const index of visibleContentIndices(sheet)) {
+    const line = lineAt(sheet, index);
+    if (line.length <= MAX_TAGLINE_LENGTH && CLIENT_TAGLINE.test(line)) removeLines(sheet, [index], 'signature');
+  }
+}
+
+function removeBelowDelimiter(sheet: LineSheet): void {
+  const content = visibleContentIndices(sheet);
+  for (let position = 0; position < content.length; position++) {
+    const index = content[position] ?? 0;
+    const line = lineAt(sheet, index);
+    if (!DELIMITER.test(line)) continue;
+    const below = content.length - position - 1;
+    const hasStandardSpace = line.startsWith('-- ');
+    if (!hasStandardSpace && below > MAX_LINES_UNDER_BARE_DELIMITER) continue;
+    const rest: number[] = [];
+    for (let other = index; other < sheet.lines.length; other++) if (isVisible(sheet, other)) rest.push(other);
+    removeLines(sheet, rest, 'signature');
+    return;
+  }
+}
+
+function startsParagraph(sheet: LineSheet, index: number): boolean {
+  return index === 0 || !isVisible(sheet, index - 1) || isBlank(lineAt(sheet, index - 1));
+}
+
+/**
+ * Walks up from the last line over signature-looking lines; a sign-off above them
+ * closes the message. Returns the sign-off's line index, or -1.
+ */
+function findSignOff(sheet: LineSheet, content: readonly number[], authorNames: readonly string[]): number {
+  let linesBelow = 0;
+  for (let position = content.length - 1; position >= 0; position--) {
+    const index = content[position] ?? 0;
+    const line = lineAt(sheet, index);
+    const previous = position > 0 ? lineAt(sheet, content[position - 1] ?? 0) : undefined;
+    if (isSignOffLine(line, previous === undefined ? { authorNames } : { authorNames, previousLine: previous })) return position;
+    if (DECORATION_LINE.test(line)) continue;
+    if (linesBelow >= MAX_LINES_UNDER_SIGN_OFF || !isSignatureBlockLine(line, authorNames)) return -1;
+    linesBelow++;
+  }
+  return -1;
+}
+
+/**
+ * With no sign-off: a block at the end made of name, title and contact lines, holding
+ * at least one line that can only be contact details (or just the author's own name).
+ */
+function findContactBlockStart(sheet: LineSheet, content: readonly number[], authorNames: readonly string[]): number {
+  let start = -1;
+  let hasContact = false;
+  for (let position = content.length - 1; position >= 0 && content.length - position <= MAX_CONTACT_BLOCK_LINES; position--) {
+    const line = lineAt(sheet, content[position] ?? 0);
+    if (DECORATION_LINE.test(line)) continue;
+    const isContact = isStrongContactLine(line);
+    if (!isContact && !isTitleOrCompanyLine(line) && !isAuthorNameLine(line, authorNames) && !isNameLikeLine(line)) break;
+    hasContact ||= isContact;
+    start = position;
+  }
+  if (start < 0) return -1;
+  // Keep the block's top at a paragraph start or on a name, so a list at the end of
+  // the message body is not taken for contact details.
+  while (start < content.length) {
+    const index = content[start] ?? 0;
+    const line = lineAt(sheet, index);
+    if (startsParagraph(sheet, index) || isAuthorNameLine(line, authorNames) || isNameLikeLine(line)) break;
+    start++;
+  }
+  if (start >= content.length) return -1;
+  if (hasContact) return start;
+  const onlyLine = content.length - start === 1 ? lineAt(sheet, content[start] ?? 0) : undefined;
+  return onlyLine !== undefined && isAuthorNameLine(onlyLine, authorNames) ? start : -1;
+}
+
+export function detectSignature(sheet: LineSheet, authorNames: readonly string[]): SignatureResult {
+  removeTaglines(sheet);
+  removeBelowDelimiter(sheet);
+  const content = visibleContentIndices(sheet);
+  const signOffPosition = findSignOff(sheet, content, authorNames);
+  if (signOffPosition >= 0) {
+    const signOffIndex = content[signOffPosition] ?? 0;
+    const signOff = lineAt(sheet, signOffIndex).trim();
+    removeLines(sheet, content.slice(signOffPosition), 'signature');
+    return { signOff };
+  }
+  const blockStart = findContactBlockStart(sheet, content, authorNames);
+  if (blockStart >= 0) removeLines(sheet, content.slice(blockStart), 'signature');
+  return {};
+}
