@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { truncateSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { InputError } from '../../src/errors.js';
@@ -74,4 +74,21 @@ test('progress is reported in bytes', async (context) => {
   for await (const record of createMboxReader().read(file, { limits, onBytesRead: (bytes) => (last = bytes) })) records.push(record);
   assert.equal(records.length, 50);
   assert.ok(last > 0 && last <= Buffer.byteLength(content));
+});
+
+test('a 2 GB mbox of one endless line streams through in bounded memory', { timeout: 120_000 }, async (context) => {
+  const folder = temporaryFolder(context);
+  const file = path.join(folder, 'huge.mbox');
+  const head = makeMbox([makeEmail({ messageId: 'before@x', body: 'Before the flood.' }), makeEmail({ messageId: 'flood@x', body: 'x' })]).trimEnd();
+  writeFileSync(file, head);
+  truncateSync(file, 2 * 1024 ** 3); // sparse: 2 GB of NUL bytes after the headers, without a newline
+  const rssBefore = process.memoryUsage.rss();
+  let peak = rssBefore;
+  const records: SourceRecord[] = [];
+  for await (const record of createMboxReader().read(file, { limits, onBytesRead: () => (peak = Math.max(peak, process.memoryUsage.rss())) })) {
+    records.push(record);
+  }
+  assert.deepEqual(records.map((record) => record.kind), ['email', 'skipped']);
+  assert.match((records[1] as { reason: string }).reason, /over the limit/);
+  assert.ok(peak - rssBefore < 200 * 1024 ** 2, `memory grew by ${Math.round((peak - rssBefore) / 1024 ** 2)} MB`);
 });

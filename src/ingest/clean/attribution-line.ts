@@ -29,6 +29,7 @@ const AUTHOR_ONLY = /^(.+?)\s+(?:wrote|schrieb|a écrit|escribió|ha scritto|esc
 export const ATTRIBUTION_START = /^\s*(?:on|le|el|il|em|am|op)\s/i;
 const TIME_OF_DAY = /(?<![\d.:])\d{1,2}[:h]\d{2}(?::\d{2})?(?:\s*(?:[ap]\.?\s?m\.?|uhr|h)(?![\p{L}]))?/giu;
 const EVIDENCE = /\d|@/;
+const NAME_ONLY = /^\p{Lu}[\p{L}\p{M}.'’-]*(?:\s+\p{Lu}[\p{L}\p{M}.'’-]*){0,3}$/u;
 /** Yahoo mobile: "On Fri, …, Ada<ada@x> wrote:   Party starts at 7" on one line. */
 const TEXT_AFTER_VERB = /^(\s*on\s.{1,300}?\swrote:)\s{2,}(\S.*)$/i;
 
@@ -57,10 +58,15 @@ export function parseAttribution(text: string): Attribution | undefined {
   }
 
   const authorOnly = AUTHOR_ONLY.exec(line);
-  // Without a date, only an address tells an attribution from a sentence ending "wrote:".
-  if (authorOnly?.[1] !== undefined && line.includes('@') && authorOnly[1].length <= 200) {
+  if (authorOnly?.[1] !== undefined && authorOnly[1].length <= 200) {
+    // Without a date, only an address or a bare capitalised name makes the text before
+    // "wrote:" an author; "Here's what Bob wrote:" still introduces a quote, unnamed.
     const author = parseMailbox(authorOnly[1]);
-    return author === undefined ? { hasEvidence } : { author, hasEvidence };
+    const isName = author?.name !== undefined && NAME_ONLY.test(author.name);
+    // Only an address makes "<who> wrote:" believable without `>` lines under it.
+    const hasAddress = line.includes('@');
+    if (author !== undefined && (author.address !== undefined || isName)) return { author, hasEvidence: hasAddress };
+    return { hasEvidence: hasAddress };
   }
   return undefined;
 }

@@ -112,6 +112,7 @@ export function isAuthorNameLine(line: string, authorNames: readonly string[]): 
 export function isNameLikeLine(line: string): boolean {
   const text = line.trim();
   if (text.length === 0 || text.length > 50 || /[?!:;]$/.test(text) || !/\p{L}/u.test(text)) return false;
+  if (/^[-–—*•]\s/.test(text)) return false;
   if (text.endsWith('.') && !/(?:^|\s)\p{Lu}\.$/u.test(text)) return false;
   const words = wordsOf(text);
   if (words.length === 0 || words.length > 5) return false;

@@ -8,7 +8,7 @@ import { lineAt, removeLines, visibleContentIndices, visibleParagraphs, type Lin
 
 const FOOTER_CUE = new RegExp(
   [
-    String.raw`\b(?:click|tap)\s+here\s+to\s+unsubscribe|\bto\s+unsubscribe\b|\bunsubscribe\s+(?:from|here|instantly|at\s+any\s+time|now)\b`,
+    String.raw`\b(?:click|tap)\s+here\s+to\s+unsubscribe|\bto\s+unsubscribe\b|\bunsubscribe\s+(?:from\s+(?:this|these|our|all|the|future)\b|here\b|instantly|at\s+any\s+time|now\b)`,
     String.raw`\bmanage\s+(?:your\s+)?(?:email\s+|subscription\s+|notification\s+|communication\s+|mailing\s+)?(?:preferences|subscriptions?|settings)\b`,
     String.raw`\bupdate\s+(?:your\s+)?(?:email\s+|subscription\s+|mailing\s+)?preferences\b|\b(?:email|subscription|notification|mailing)\s+(?:preferences|settings)\b`,
     String.raw`\bview\s+(?:this\s+(?:e-?mail|message|newsletter)\s+|it\s+)?(?:online|in\s+(?:your|a)\s+(?:web\s+)?browser)\b|\bhaving\s+trouble\s+(?:viewing|reading|seeing)\b`,
@@ -46,7 +46,8 @@ export function detectFooter(sheet: LineSheet): void {
   // paragraphs between them; stop at the first paragraph of ordinary text.
   let firstFooterParagraph = paragraphs.length;
   let sawCue = false;
-  for (let position = paragraphs.length - 1; position >= 0; position--) {
+  // The first paragraph is never a footer: a footer needs a message above it.
+  for (let position = paragraphs.length - 1; position >= 1; position--) {
     const paragraph = paragraphs[position] ?? [];
     const lines = paragraph.map((index) => lineAt(sheet, index));
     const hasCue = lines.some(isFooterCueLine);
@@ -66,7 +67,7 @@ export function detectFooter(sheet: LineSheet): void {
   }
   // Trailing cue lines glued under the last text paragraph, and browser-view links on top.
   const content = visibleContentIndices(sheet);
-  for (let position = content.length - 1; position >= 0; position--) {
+  for (let position = content.length - 1; position >= 1; position--) {
     const index = content[position] ?? 0;
     if (!isFooterCueLine(lineAt(sheet, index))) break;
     removeLines(sheet, [index], 'footer');

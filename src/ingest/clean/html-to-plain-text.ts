@@ -52,11 +52,63 @@ const formatSignature: FormatCallback = (element, walk, builder) => {
   builder.closeBlock({ trailingLineBreaks: 1 });
 };
 
-const convert = compile({
+/** Real mail nests far less than this; deeper content is cut rather than overflowing the stack. */
+const MAX_ELEMENT_DEPTH = 300;
+
+const compiledConverter = compile({
   wordwrap: false,
   selectors: SELECTORS,
   formatters: { signature: formatSignature },
+  limits: { maxDepth: MAX_ELEMENT_DEPTH, ellipsis: '' },
 });
+
+/**
+ * Last resort when the converter throws on hostile markup: drop tags in one linear
+ * pass (a regular expression like /<[^>]*>/ is quadratic on "<<<<…") and keep the text.
+ */
+function stripTags(html: string): string {
+  let text = '';
+  let depth = 0;
+  for (const character of html) {
+    if (character === '<') depth = 1;
+    else if (character === '>' && depth > 0) depth = 0;
+    else if (depth === 0) text += character;
+  }
+  return text;
+}
+
+const TAG = /<(\/?)([a-zA-Z][\w:-]{0,30})/g;
+/** Void elements never nest; these close themselves when a sibling opens. */
+const NON_NESTING_TAGS = new Set([
+  'br', 'img', 'hr', 'meta', 'link', 'input', 'wbr', 'col', 'area', 'base', 'source', 'track', 'embed', 'param',
+  'p', 'li', 'td', 'th', 'tr', 'option', 'dd', 'dt',
+]);
+/**
+ * The HTML parser keeps its open elements in an array it shifts from the front, so
+ * its time grows with the square of the nesting depth: 100,000 nested divs take
+ * seconds. No real email nests this deep.
+ */
+const MAX_NESTING_DEPTH = 3000;
+
+function nestsTooDeep(html: string): boolean {
+  let depth = 0;
+  TAG.lastIndex = 0;
+  for (let match = TAG.exec(html); match !== null; match = TAG.exec(html)) {
+    if (NON_NESTING_TAGS.has((match[2] ?? '').toLowerCase())) continue;
+    depth += match[1] === '/' ? -1 : 1;
+    if (depth > MAX_NESTING_DEPTH) return true;
+  }
+  return false;
+}
+
+function convert(html: string): string {
+  if (nestsTooDeep(html)) return stripTags(html);
+  try {
+    return compiledConverter(html);
+  } catch {
+    return stripTags(html);
+  }
+}
 
 /**
  * Outlook on the web and new Outlook put the older message after an empty

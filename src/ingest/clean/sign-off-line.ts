@@ -61,9 +61,12 @@ function isAcceptableTail(tail: string, authorNames: readonly string[]): boolean
 
 export interface SignOffContext {
   authorNames: readonly string[];
-  /** The content line above; a dashed name under a dashed list item is another list item. */
+  /** The content lines around; a dashed name next to a dashed list item is another list item. */
   previousLine?: string;
+  nextLine?: string;
 }
+
+const LIST_ITEM = /^\s*[-–—~*•]/;
 
 export function isSignOffLine(line: string, context: SignOffContext): boolean {
   const text = line.trim();
@@ -72,7 +75,7 @@ export function isSignOffLine(line: string, context: SignOffContext): boolean {
   if (closing !== null) return isAcceptableTail(closing[1] ?? '', context.authorNames);
   const dashed = DASHED_NAME.exec(text);
   if (dashed?.[1] !== undefined) {
-    if (context.previousLine !== undefined && /^\s*[-–—~*•]/.test(context.previousLine)) return false;
+    if (LIST_ITEM.test(context.previousLine ?? '') || LIST_ITEM.test(context.nextLine ?? '')) return false;
     return /^\p{Lu}/u.test(dashed[1]) || !/[\p{Lu}\p{Ll}]/u.test(dashed[1]) || isAuthorNameLine(dashed[1], context.authorNames);
   }
   return false;

@@ -11,7 +11,7 @@ import {
   isTitleOrCompanyLine,
 } from './contact-line.js';
 import { isBlank, isVisible, lineAt, removeLines, visibleContentIndices, type LineSheet } from './line-sheet.js';
-import { isSignOffLine } from './sign-off-line.js';
+import { isSignOffLine, type SignOffContext } from './sign-off-line.js';
 
 const DEVICE_NAMES = String.raw`(?:an?\s+|the\s+|my\s+|mon\s+|ma\s+|mi\s+|meu\s+|mijn\s+)?(?:\p{L}+\s+){0,2}(?:iphone|ipad|android|galaxy|samsung|blackberry|mobile|smartphone|phone|cellphone|tablet|huawei|pixel|xiaomi|oneplus|fairphone|nokia|motorola|windows\s+phone|mail\s+for\s+windows(?:\s+\d+)?|yahoo\s*mail|outlook|gmail|protonmail|proton\s+mail|aol|superhuman|spark|hey|blue\s+mail|bluemail|edison\s+mail|airmail|newton|fastmail|tutanota|zoho\s+mail|thunderbird)`;
 /** Taglines mail apps add on their own; they say nothing about the writer. */
@@ -36,6 +36,9 @@ const DECORATION_LINE = /^\s*[-_=*~#•·+]{3,}\s*$/;
 /** A bare `--` without the trailing space is also used as a dash; trust it only above a short block. */
 const MAX_LINES_UNDER_BARE_DELIMITER = 15;
 const MAX_LINES_UNDER_SIGN_OFF = 12;
+/** "P.S.", "PS:", "P.P.S." — written after the sign-off, but part of the message. */
+const POSTSCRIPT = /^\s*p\.?\s?(?:p\.?\s?)?s\.?(?=\s|:|-|$)/i;
+const POSTSCRIPT_SEARCH_LINES = 8;
 const MAX_CONTACT_BLOCK_LINES = 10;
 const MAX_TAGLINE_LENGTH = 160;
 
@@ -79,8 +82,10 @@ function findSignOff(sheet: LineSheet, content: readonly number[], authorNames: 
   for (let position = content.length - 1; position >= 0; position--) {
     const index = content[position] ?? 0;
     const line = lineAt(sheet, index);
-    const previous = position > 0 ? lineAt(sheet, content[position - 1] ?? 0) : undefined;
-    if (isSignOffLine(line, previous === undefined ? { authorNames } : { authorNames, previousLine: previous })) return position;
+    const context: SignOffContext = { authorNames };
+    if (position > 0) context.previousLine = lineAt(sheet, content[position - 1] ?? 0);
+    if (position + 1 < content.length) context.nextLine = lineAt(sheet, content[position + 1] ?? 0);
+    if (isSignOffLine(line, context)) return position;
     if (DECORATION_LINE.test(line)) continue;
     if (linesBelow >= MAX_LINES_UNDER_SIGN_OFF || !isSignatureBlockLine(line, authorNames)) return -1;
     linesBelow++;
@@ -118,18 +123,28 @@ function findContactBlockStart(sheet: LineSheet, content: readonly number[], aut
   return onlyLine !== undefined && isAuthorNameLine(onlyLine, authorNames) ? start : -1;
 }
 
+/** Where a closing postscript starts among the last lines, or the content's length. */
+function postscriptStart(sheet: LineSheet, content: readonly number[]): number {
+  for (let position = content.length - 1; position > 0 && content.length - position <= POSTSCRIPT_SEARCH_LINES; position--) {
+    if (POSTSCRIPT.test(lineAt(sheet, content[position] ?? 0))) return position;
+  }
+  return content.length;
+}
+
 export function detectSignature(sheet: LineSheet, authorNames: readonly string[]): SignatureResult {
   removeTaglines(sheet);
   removeBelowDelimiter(sheet);
   const content = visibleContentIndices(sheet);
-  const signOffPosition = findSignOff(sheet, content, authorNames);
+  // The signature sits above a postscript; search only there and leave the P.S. alone.
+  const searchable = content.slice(0, postscriptStart(sheet, content));
+  const signOffPosition = findSignOff(sheet, searchable, authorNames);
   if (signOffPosition >= 0) {
-    const signOffIndex = content[signOffPosition] ?? 0;
+    const signOffIndex = searchable[signOffPosition] ?? 0;
     const signOff = lineAt(sheet, signOffIndex).trim();
-    removeLines(sheet, content.slice(signOffPosition), 'signature');
+    removeLines(sheet, searchable.slice(signOffPosition), 'signature');
     return { signOff };
   }
-  const blockStart = findContactBlockStart(sheet, content, authorNames);
-  if (blockStart >= 0) removeLines(sheet, content.slice(blockStart), 'signature');
+  const blockStart = findContactBlockStart(sheet, searchable, authorNames);
+  if (blockStart >= 0) removeLines(sheet, searchable.slice(blockStart), 'signature');
   return {};
 }

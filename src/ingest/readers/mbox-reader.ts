@@ -12,6 +12,7 @@ import { NotAnEmailError, parseEmail } from './email-parser.js';
 const newline = 0x0a;
 const fromLine = Buffer.from('From ');
 const escapedFrom = /^>+From /;
+const longestLineBuffered = 4 * 1024 * 1024;
 
 export function createMboxReader(): SourceReader {
   return {
@@ -68,6 +69,12 @@ async function* splitMbox(file: string, options: ReadOptions): AsyncGenerator<Mb
     }
     fileOffset += lineStart;
     carry = lineStart < data.length ? Buffer.from(data.subarray(lineStart)) : undefined;
+    if (carry && carry.length > longestLineBuffered) {
+      // A line without end (binary junk, a 2 GB run of NULs) must not pile up in memory.
+      splitter.addFragment(carry);
+      fileOffset += carry.length;
+      carry = undefined;
+    }
     options.onBytesRead?.(fileOffset);
     // Not an mbox at all: stop before reading a large unrelated file to the end.
     if (splitter.notAnMbox()) break;
@@ -89,6 +96,7 @@ function createMessageSplitter(limit: number) {
   let startsWithSeparator = false;
   let previousLineBlank = true;
   let seenAnyLine = false;
+  let insideLongLine = false;
 
   const take = (): MboxMessage => {
     const body = oversized ? Buffer.alloc(0) : Buffer.concat(parts, partsLength);
@@ -116,7 +124,10 @@ function createMessageSplitter(limit: number) {
     /** Returns the previous message when this line starts a new one. */
     addLine(line: Buffer, offset: number): MboxMessage | undefined {
       let finished: MboxMessage | undefined;
-      if (previousLineBlank && line.subarray(0, 5).equals(fromLine)) {
+      if (insideLongLine) {
+        append(line);
+        insideLongLine = false;
+      } else if (previousLineBlank && line.subarray(0, 5).equals(fromLine)) {
         if (seenAnyLine) finished = take();
         messageOffset = offset;
         startsWithSeparator = true;
@@ -126,6 +137,13 @@ function createMessageSplitter(limit: number) {
       seenAnyLine = true;
       previousLineBlank = line.length === 1 || (line.length === 2 && line[0] === 0x0d);
       return finished;
+    },
+    /** The start of a line too long to buffer whole; the next `addLine` continues it. */
+    addFragment(fragment: Buffer): void {
+      append(fragment);
+      insideLongLine = true;
+      seenAnyLine = true;
+      previousLineBlank = false;
     },
     notAnMbox(): boolean {
       return seenAnyLine && !startsWithSeparator && number === 0;
