@@ -8,7 +8,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { makeMsgFile } from '../../tests/readers/make-msg-file.js';
+import { makeMsgFile } from '../../tests/helpers/make-msg-file.js';
 import { buildDocx } from './build-docx.js';
 import { buildMimeMessage } from './build-mime-message.js';
 import { buildPdf } from './build-pdf.js';

@@ -1,14 +1,14 @@
 import { Document, HeadingLevel, Packer, Paragraph, TextRun } from 'docx';
-import JSZip from 'jszip';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { createDocxReader } from '../../src/ingest/readers/docx-reader.js';
 import type { DocumentRecord } from '../../src/ingest/source-record.js';
-import { expectInputError } from './expect-input-error.js';
-import { readRecords } from './read-records.js';
-import { makeTemporaryFolder } from './temporary-folder.js';
+import { zipOf } from '../helpers/make-documents.js';
+import { expectInputError } from '../helpers/expect-input-error.js';
+import { readRecords } from '../helpers/read-records.js';
+import { makeTemporaryFolder } from '../helpers/temporary-folder-per-file.js';
 
 const folder = makeTemporaryFolder('docx-reader');
 const reader = createDocxReader();
@@ -48,12 +48,6 @@ function declareSize(zip: Buffer, entryName: string, size: number): Buffer {
     }
   }
   throw new Error(`no central directory entry ${entryName}`);
-}
-
-async function zipOf(files: Record<string, string | Buffer>): Promise<Buffer> {
-  const zip = new JSZip();
-  for (const [name, content] of Object.entries(files)) zip.file(name, content);
-  return zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE', compressionOptions: { level: 9 } });
 }
 
 describe('docx reader', () => {

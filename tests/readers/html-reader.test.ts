@@ -5,9 +5,9 @@ import path from 'node:path';
 import { describe, test } from 'node:test';
 import { createHtmlReader } from '../../src/ingest/readers/html-reader.js';
 import type { DocumentRecord } from '../../src/ingest/source-record.js';
-import { expectInputError } from './expect-input-error.js';
-import { readRecords } from './read-records.js';
-import { makeTemporaryFolder } from './temporary-folder.js';
+import { expectInputError } from '../helpers/expect-input-error.js';
+import { readRecords } from '../helpers/read-records.js';
+import { makeTemporaryFolder } from '../helpers/temporary-folder-per-file.js';
 
 const folder = makeTemporaryFolder('html-reader');
 const reader = createHtmlReader();

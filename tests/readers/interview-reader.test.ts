@@ -5,9 +5,9 @@ import path from 'node:path';
 import { describe, test } from 'node:test';
 import { createInterviewReader, isInterviewFile, looksLikeInterviewJson } from '../../src/ingest/readers/interview-reader.js';
 import type { InterviewRecord } from '../../src/ingest/source-record.js';
-import { expectInputError } from './expect-input-error.js';
-import { readRecords } from './read-records.js';
-import { makeTemporaryFolder } from './temporary-folder.js';
+import { expectInputError } from '../helpers/expect-input-error.js';
+import { readRecords } from '../helpers/read-records.js';
+import { makeTemporaryFolder } from '../helpers/temporary-folder-per-file.js';
 
 const folder = makeTemporaryFolder('interview-reader');
 const reader = createInterviewReader();

@@ -6,10 +6,10 @@ import path from 'node:path';
 import { describe, test } from 'node:test';
 import { createMsgReader } from '../../src/ingest/readers/msg-reader.js';
 import type { EmailRecord } from '../../src/ingest/source-record.js';
-import { expectInputError } from './expect-input-error.js';
-import { makeMsgFile, type MsgFileOptions } from './make-msg-file.js';
-import { readRecords } from './read-records.js';
-import { makeTemporaryFolder } from './temporary-folder.js';
+import { expectInputError } from '../helpers/expect-input-error.js';
+import { makeMsgFile, type MsgFileOptions } from '../helpers/make-msg-file.js';
+import { readRecords } from '../helpers/read-records.js';
+import { makeTemporaryFolder } from '../helpers/temporary-folder-per-file.js';
 
 const folder = makeTemporaryFolder('msg-reader');
 const reader = createMsgReader();

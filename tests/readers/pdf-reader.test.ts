@@ -2,29 +2,15 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
-import PDFDocument from 'pdfkit';
 import { createPdfReader } from '../../src/ingest/readers/pdf-reader.js';
 import type { DocumentRecord } from '../../src/ingest/source-record.js';
-import { expectInputError } from './expect-input-error.js';
-import { readRecords } from './read-records.js';
-import { makeTemporaryFolder } from './temporary-folder.js';
+import { renderPdf } from '../helpers/make-documents.js';
+import { expectInputError } from '../helpers/expect-input-error.js';
+import { readRecords } from '../helpers/read-records.js';
+import { makeTemporaryFolder } from '../helpers/temporary-folder-per-file.js';
 
 const folder = makeTemporaryFolder('pdf-reader');
 const reader = createPdfReader();
-
-function renderPdf(options: PDFKit.PDFDocumentOptions, pages: string[], draw?: (document: PDFKit.PDFDocument) => void): Promise<Buffer> {
-  const document = new PDFDocument(options);
-  const chunks: Buffer[] = [];
-  document.on('data', (chunk: Buffer) => chunks.push(chunk));
-  const finished = new Promise<Buffer>((resolve) => document.on('end', () => resolve(Buffer.concat(chunks))));
-  pages.forEach((text, index) => {
-    if (index > 0) document.addPage();
-    document.text(text);
-  });
-  draw?.(document);
-  document.end();
-  return finished;
-}
 
 async function writePdf(name: string, options: PDFKit.PDFDocumentOptions, pages: string[]): Promise<string> {
   const file = path.join(folder, name);

@@ -6,9 +6,9 @@ import { describe, test } from 'node:test';
 import { decodeText } from '../../src/ingest/readers/decode-text.js';
 import { createTextReader } from '../../src/ingest/readers/text-reader.js';
 import type { DocumentRecord } from '../../src/ingest/source-record.js';
-import { expectInputError } from './expect-input-error.js';
-import { readRecords } from './read-records.js';
-import { makeTemporaryFolder } from './temporary-folder.js';
+import { expectInputError } from '../helpers/expect-input-error.js';
+import { readRecords } from '../helpers/read-records.js';
+import { makeTemporaryFolder } from '../helpers/temporary-folder-per-file.js';
 
 const folder = makeTemporaryFolder('text-reader');
 const reader = createTextReader();

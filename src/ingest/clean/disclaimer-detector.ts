@@ -64,38 +64,51 @@ function countCues(text: string): number {
   return count;
 }
 
+interface ParagraphFacts {
+  lines: number[];
+  text: string;
+  cues: number;
+  opensLikeNotice: boolean;
+}
+
+function factsOf(sheet: LineSheet, lines: number[]): ParagraphFacts {
+  const text = lines.map((index) => lineAt(sheet, index).trim()).join(' ');
+  if (text.length > MAX_NOTICE_LENGTH) return { lines, text: '', cues: 0, opensLikeNotice: false };
+  return { lines, text, cues: countCues(text), opensLikeNotice: DISCLAIMER_OPENING.test(text) };
+}
+
+/** "DISCLAIMER:" or "CONFIDENTIALITY NOTICE" standing alone as a heading. */
+function isNoticeHeading(paragraph: ParagraphFacts): boolean {
+  return paragraph.opensLikeNotice && paragraph.text.split(/\s+/).length <= 4;
+}
+
 export function detectDisclaimers(sheet: LineSheet): void {
-  const paragraphs = visibleParagraphs(sheet);
-  const firstContentLine = paragraphs[0]?.[0] ?? 0;
-  const lastContentLine = paragraphs.at(-1)?.at(-1) ?? 0;
+  const paragraphs = visibleParagraphs(sheet).map((lines) => factsOf(sheet, lines));
+  const firstContentLine = paragraphs[0]?.lines[0] ?? 0;
+  const lastContentLine = paragraphs.at(-1)?.lines.at(-1) ?? 0;
   const middleLine = firstContentLine + (lastContentLine - firstContentLine) / 2;
   // Once a notice starts, the paragraphs after it that still read like one (its other
   // languages, its second half) belong to it.
   let insideNotice = false;
-  for (const paragraph of paragraphs) {
-    const firstLine = paragraph[0] ?? 0;
-    const text = paragraph.map((index) => lineAt(sheet, index).trim()).join(' ');
-    if (text.length > MAX_NOTICE_LENGTH) {
-      insideNotice = false;
-      continue;
-    }
-    const cues = countCues(text);
-    const inLowerHalf = firstLine >= middleLine;
+  paragraphs.forEach((paragraph, position) => {
+    const inLowerHalf = (paragraph.lines[0] ?? 0) >= middleLine;
+    const next = paragraphs[position + 1];
     const isNotice =
-      (DISCLAIMER_OPENING.test(text) && (inLowerHalf || cues >= 1)) ||
-      (cues >= 2 && (inLowerHalf || cues >= 4)) ||
-      (insideNotice && cues >= 1) ||
-      (paragraph.length <= 2 && STANDALONE_NOTICE.test(text));
+      (paragraph.opensLikeNotice && (inLowerHalf || paragraph.cues >= 1)) ||
+      (isNoticeHeading(paragraph) && next !== undefined && (next.cues >= 1 || next.opensLikeNotice)) ||
+      (paragraph.cues >= 2 && (inLowerHalf || paragraph.cues >= 4)) ||
+      (insideNotice && paragraph.cues >= 1) ||
+      (paragraph.lines.length <= 2 && STANDALONE_NOTICE.test(paragraph.text));
     if (isNotice) {
-      removeLines(sheet, paragraph, 'disclaimer');
+      removeLines(sheet, paragraph.lines, 'disclaimer');
       insideNotice = true;
-      continue;
+      return;
     }
     insideNotice = false;
     // A notice line glued to the end of the signature block without a blank line.
-    for (const index of paragraph) {
+    for (const index of paragraph.lines) {
       const line = lineAt(sheet, index);
       if (line.length <= 300 && STANDALONE_NOTICE.test(line)) removeLines(sheet, [index], 'disclaimer');
     }
-  }
+  });
 }

@@ -8,12 +8,12 @@ import { lineAt, removeLines, visibleContentIndices, visibleParagraphs, type Lin
 
 const FOOTER_CUE = new RegExp(
   [
-    String.raw`\b(?:click|tap)\s+here\s+to\s+unsubscribe|\bto\s+unsubscribe\b|\bunsubscribe\s+(?:from\s+(?:this|these|our|all|the|future)\b|here\b|instantly|at\s+any\s+time|now\b)`,
+    String.raw`\b(?:click|tap)\s+here\s+to\s+unsubscribe|(?:^|[.!]\s+)\W*to\s+unsubscribe\b|\bif\s+you\s+(?:wish|want|would\s+like)\s+to\s+unsubscribe\b|\bunsubscribe\s+(?:from\s+(?:this|these|our|all|the|future)\b|here\b|instantly|at\s+any\s+time|now\b)`,
     String.raw`\bmanage\s+(?:your\s+)?(?:email\s+|subscription\s+|notification\s+|communication\s+|mailing\s+)?(?:preferences|subscriptions?|settings)\b`,
     String.raw`\bupdate\s+(?:your\s+)?(?:email\s+|subscription\s+|mailing\s+)?preferences\b|\b(?:email|subscription|notification|mailing)\s+(?:preferences|settings)\b`,
     String.raw`\bview\s+(?:this\s+(?:e-?mail|message|newsletter)\s+|it\s+)?(?:online|in\s+(?:your|a)\s+(?:web\s+)?browser)\b|\bhaving\s+trouble\s+(?:viewing|reading|seeing)\b`,
     String.raw`\byou(?:'re|’re|\s+are)\s+receiving\s+this\b|\byou\s+(?:received|are\s+getting|get|were\s+sent)\s+this\s+(?:e-?mail|message|newsletter|notification)\b|\bthis\s+(?:e-?mail|message|newsletter)\s+was\s+sent\s+(?:to|by)\b|\bsent\s+to\s+\S+@\S+\s+because\b`,
-    String.raw`(?:©|\(c\)|copyright\s*©?)\s*(?:\d{4}|\p{Lu})|\ball\s+rights\s+reserved\b`,
+    String.raw`©\s*\S|\(c\)\s*\d{4}|\bcopyright\s*\d{4}|\ball\s+rights\s+reserved\b|\bour\s+mailing\s+address\s+is\b|\bchange\s+how\s+you\s+receive\s+these\b`,
     String.raw`\badd\s+(?:us|\S+@\S+)\s+to\s+your\s+(?:address\s+book|contacts|safe\s+senders)|\bno\s+longer\s+(?:wish|want)\s+to\s+receive\b|\bstop\s+receiving\s+(?:these|this|our)\b|\bopt[- ]out\b`,
     String.raw`\bforward\s+(?:this\s+(?:e-?mail|newsletter)\s+)?to\s+a\s+friend\b|\bfollow\s+us\s+on\b|\bprivacy\s+policy\s*[|·•]|[|·•]\s*privacy\s+policy\b|^\W*terms\s+(?:of\s+(?:use|service)|&\s+conditions)\s*[|·•]`,
     String.raw`\bse\s+désabonner|\bdésinscri|\bdésabonnement|\bnewsletter\s+abbestellen|\babmelden\b|\babbestellen\b|\bdarse\s+de\s+baja|\bcancelar\s+(?:la\s+)?suscripci[oó]n|\buitschrijven\b|\bafmelden\b|\bdisiscriviti|\bannulla\s+(?:l'|la\s+)?iscrizione|\bcancelar\s+(?:a\s+)?inscri[cç][aã]o|\bdescadastrar`,
@@ -43,13 +43,12 @@ function isFooterCompanionLine(line: string): boolean {
 export function detectFooter(sheet: LineSheet): void {
   const paragraphs = visibleParagraphs(sheet);
   // From the end: take paragraphs that hold a footer cue, plus the address and link
-  // paragraphs between them; stop at the first paragraph of ordinary text.
+  // paragraphs between them; stop at the first paragraph of ordinary text. The first
+  // paragraph is never a footer: a footer needs a message above it.
   let firstFooterParagraph = paragraphs.length;
   let sawCue = false;
-  // The first paragraph is never a footer: a footer needs a message above it.
   for (let position = paragraphs.length - 1; position >= 1; position--) {
-    const paragraph = paragraphs[position] ?? [];
-    const lines = paragraph.map((index) => lineAt(sheet, index));
+    const lines = (paragraphs[position] ?? []).map((index) => lineAt(sheet, index));
     const hasCue = lines.some(isFooterCueLine);
     const isCompanion = lines.length <= 4 && lines.every(isFooterCompanionLine);
     if (!hasCue && !isCompanion) break;
@@ -63,16 +62,17 @@ export function detectFooter(sheet: LineSheet): void {
       if (lines.some(isFooterCueLine)) break;
       firstFooterParagraph++;
     }
-    for (const paragraph of paragraphs.slice(firstFooterParagraph)) removeLines(sheet, paragraph, 'footer');
+    for (const paragraph of paragraphs.slice(firstFooterParagraph)) {
+      // Inside a footer paragraph a line of real text ("Thanks for shopping with us!") stays.
+      const footerLines = paragraph.filter((index) => {
+        const line = lineAt(sheet, index);
+        return isFooterCueLine(line) || isFooterCompanionLine(line);
+      });
+      removeLines(sheet, footerLines, 'footer');
+    }
   }
-  // Trailing cue lines glued under the last text paragraph, and browser-view links on top.
-  const content = visibleContentIndices(sheet);
-  for (let position = content.length - 1; position >= 1; position--) {
-    const index = content[position] ?? 0;
-    if (!isFooterCueLine(lineAt(sheet, index))) break;
-    removeLines(sheet, [index], 'footer');
-  }
-  for (const index of content) {
+  // Browser-view links above the newsletter's first line.
+  for (const index of visibleContentIndices(sheet)) {
     const line = lineAt(sheet, index);
     if (line.length > MAX_FOOTER_LINE_LENGTH || !BROWSER_VIEW_CUE.test(line)) break;
     removeLines(sheet, [index], 'footer');
