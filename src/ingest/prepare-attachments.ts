@@ -34,7 +34,9 @@ export async function prepareAttachments(email: EmailRecord, identity: PersonaId
         }
         for await (const record of choice.reader.read(file, options)) {
           if (record.kind !== 'document') continue;
-          const document = prepareDocument({ ...record, title: record.title === safeName ? attachment.filename : record.title }, identity, email.from);
+          // A document without a title of its own is named after the attachment, not the temp file.
+          const title = record.title === path.basename(safeName, path.extname(safeName)) ? attachment.filename : record.title;
+          const document = prepareDocument({ ...record, title }, identity, email.from);
           document.metadata.attachmentFilename = attachment.filename;
           result.documents.push(document);
         }

@@ -44,10 +44,16 @@ export function prepareEmail(record: EmailRecord, identity: PersonaIdentity): Pr
   };
 }
 
-export function prepareDocument(record: DocumentRecord, identity: PersonaIdentity, fallbackAuthor?: Address): PreparedItem {
+/**
+ * `carrier` is the sender of the email a document came attached to: an attachment from
+ * someone else is theirs, unless its own metadata names the persona.
+ */
+export function prepareDocument(record: DocumentRecord, identity: PersonaIdentity, carrier?: Address): PreparedItem {
   const namedAuthor = record.author && !placeholderAuthors.test(record.author.trim()) ? record.author.trim() : undefined;
-  const author: Address | undefined = namedAuthor ? { name: namedAuthor } : fallbackAuthor;
-  const isPersona = documentIsPersona(author, identity);
+  const author: Address | undefined = namedAuthor
+    ? { name: namedAuthor, address: carrier?.name === namedAuthor ? carrier.address : undefined }
+    : carrier;
+  const isPersona = documentIsPersona(namedAuthor, carrier, identity);
   const passages = record.pages
     .filter((page) => page.text.trim())
     .map((page): PreparedPassage => ({ role: 'body', text: page.text.trim(), page: page.page, author, isPersona }));
@@ -66,13 +72,13 @@ export function prepareDocument(record: DocumentRecord, identity: PersonaIdentit
 }
 
 /**
- * Files in the persona's corpus are theirs, unless their metadata (or the email that
- * carried them) names somebody else and we know the persona's names to compare with.
+ * Files in the persona's own corpus are theirs, unless their metadata names somebody
+ * else and we know the persona's names to compare with.
  */
-function documentIsPersona(author: Address | undefined, identity: PersonaIdentity): boolean {
-  if (!author) return true;
-  if (identity.matches(author)) return true;
-  if (author.address) return false;
+function documentIsPersona(namedAuthor: string | undefined, carrier: Address | undefined, identity: PersonaIdentity): boolean {
+  if (namedAuthor && identity.matches(namedAuthor)) return true;
+  if (carrier && !identity.matches(carrier)) return false;
+  if (!namedAuthor) return true;
   return identity.names.length === 0;
 }
 
