@@ -6,6 +6,7 @@ import { ingest } from '../../src/ingest/ingest-run.js';
 import { listSources, forgetSource } from '../../src/store/source-repository.js';
 import { openStore, type Store } from '../../src/store/store.js';
 import { makeEmail, makeMbox } from '../helpers/make-email.js';
+import { makeMsgFile } from '../helpers/make-msg-file.js';
 import { countRows, dumpCorpus } from '../helpers/store-dump.js';
 import { temporaryFolder } from '../helpers/temporary-folder.js';
 import { testConfig } from '../helpers/test-config.js';
@@ -162,4 +163,25 @@ test('long bodies are cut into overlapping sentence chunks with metadata', async
   assert.ok(String(metadata.source).endsWith('long.eml'));
   const firstEnd = chunks[0]!.text.split('. ').at(-1);
   assert.ok(chunks[1]!.text.includes(firstEnd!), 'neighbouring chunks overlap');
+});
+
+test('the same email as .msg (Outlook) and .eml is stored once, by Message-ID or, without headers, by content', async (context) => {
+  const folder = temporaryFolder(context);
+  const body = 'The scupper spacing of 1.2 m is fine for the 100-year storm.';
+  const eml = makeEmail({ from: meera, to: tom, messageId: 'Scupper-1@Kaveri-Bridgeworks.example', subject: 'Scupper spacing', body });
+  writeFileSync(path.join(folder, 'scupper.eml'), eml);
+  const msgOptions = {
+    subject: 'Scupper spacing',
+    body: `${body}\r\n`,
+    from: { name: 'Meera Krishnan', address: 'meera@kaveri-bridgeworks.example' },
+    to: [{ name: 'Tom Okafor', address: 'tom@kaveri-bridgeworks.example' }],
+    date: new Date('2025-03-04T04:45:00Z'),
+    messageId: '<Scupper-1@Kaveri-Bridgeworks.example>',
+  };
+  writeFileSync(path.join(folder, 'scupper.msg'), makeMsgFile(msgOptions));
+  writeFileSync(path.join(folder, 'scupper-without-headers.msg'), makeMsgFile({ ...msgOptions, transportHeaders: false, messageId: '' }));
+  using store = openStore(testConfig(path.join(folder, 'home')));
+  const summary = await runIngest(store, [folder]);
+  assert.equal(summary.added.email, 1);
+  assert.equal(summary.duplicates, 2);
 });
