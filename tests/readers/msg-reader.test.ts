@@ -63,12 +63,13 @@ describe('msg reader', () => {
   test('yields one email with sender, recipients, dates, ids, bodies and attachments', async () => {
     const records = await readRecords(reader, write('reply.msg', makeMsgFile(MESSAGE)));
     assert.equal(records.length, 1);
+    // Normalised as the .eml reader does: no angle brackets, lower case.
     const email = records[0] as EmailRecord;
     assert.deepEqual(email, {
       kind: 'email',
-      messageId: '<engine-2@lovelace-labs.example>',
-      inReplyTo: '<engine-1@engine.example>',
-      references: ['<engine-0@engine.example>', '<engine-1@engine.example>'],
+      messageId: 'engine-2@lovelace-labs.example',
+      inReplyTo: 'engine-1@engine.example',
+      references: ['engine-0@engine.example', 'engine-1@engine.example'],
       from: { name: 'Ada Quill', address: 'ada@lovelace-labs.example' },
       to: [{ name: 'Charles B', address: 'charles@engine.example' }],
       cc: [{ address: 'mary@example.com' }],
@@ -86,7 +87,7 @@ describe('msg reader', () => {
       makeMsgFile({ ...MESSAGE, transportHeaders: false, inReplyTo: undefined, references: undefined, html: undefined, attachments: [] }),
     );
     const [email] = (await readRecords(reader, file)) as EmailRecord[];
-    assert.equal(email?.messageId, '<engine-2@lovelace-labs.example>');
+    assert.equal(email?.messageId, 'engine-2@lovelace-labs.example');
     assert.equal(email?.date?.toISOString(), '2024-03-05T10:00:00.000Z');
     assert.equal(email?.inReplyTo, undefined);
     assert.deepEqual(email?.references, []);
