@@ -10,6 +10,12 @@ test('everything under the "-- " delimiter is signature', () => {
   assert.equal(cleaned.removed.signature, 4);
 });
 
+test('"-- " takes a long signature too, a bare "--" only a short one', () => {
+  const longSignature = Array.from({ length: 20 }, (_, index) => `Signature line ${index + 1}`).join('\n');
+  assert.equal(cleanEmail({ text: `See you then.\n-- \n${longSignature}` }).text, 'See you then.');
+  assert.match(cleanEmail({ text: `See you then.\n--\n${longSignature}` }).text, /Signature line 20/);
+});
+
 test('a bare "--" works as a delimiter above a short block', () => {
   const cleaned = cleanEmail({ text: 'See you then.\n--\nAda' });
   assert.equal(cleaned.text, 'See you then.');

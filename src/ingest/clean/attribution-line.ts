@@ -20,14 +20,16 @@ export const MAX_ATTRIBUTION_LENGTH = 400;
 // "On <date>, <who> wrote:" — English, French, Spanish, Italian, Portuguese put the
 // author after the date and the verb at the end.
 const DATE_THEN_AUTHOR =
-  /^(?:on|le|el|il giorno|il|em)\s+(.+?)\s*(?:wrote|a écrit|a ecrit|escribió|escribio|ha scritto|escreveu)\s*:$/iu;
+  /^(?:on|le|el|il giorno|il|em)\s+(.+?)\s*(?:wrote|a écrit|a ecrit|escribió|escribio|ha scritto|escreveu)\s*:$/i;
 // "Am <date> schrieb <who>:" — German and Dutch put the author after the verb.
-const DATE_VERB_AUTHOR = /^(?:am|op)\s+(.+?)\s+(?:schrieb|schreef)\s+(.+?)\s*:$/iu;
+const DATE_VERB_AUTHOR = /^(?:am|op)\s+(.+?)\s+(?:schrieb|schreef)\s+(.+?)\s*:$/i;
 // "<who> wrote:" with no date, as Thunderbird and some webmails write it.
-const AUTHOR_ONLY = /^(.+?)\s+(?:wrote|schrieb|a écrit|escribió|ha scritto|escreveu|schreef)\s*:$/iu;
+const AUTHOR_ONLY = /^(.+?)\s+(?:wrote|schrieb|a écrit|escribió|ha scritto|escreveu|schreef)\s*:$/i;
 /** Lines that may be the first line of a wrapped attribution. */
 export const ATTRIBUTION_START = /^\s*(?:on|le|el|il|em|am|op)\s/i;
-const TIME_OF_DAY = /(?<![\d.:])\d{1,2}[:h]\d{2}(?::\d{2})?(?:\s*(?:[ap]\.?\s?m\.?|uhr|h)(?![\p{L}]))?/giu;
+// A time of day with its optional AM/PM and time zone ("07:30:12 PM GMT", "10:02 Uhr").
+const TIME_OF_DAY =
+  /(?<![\d.:])\d{1,2}[:h]\d{2}(?::\d{2})?(?:\s*(?:[ap]\.?\s?m\.?|uhr|h)(?![\p{L}]))?(?:\s*\(?(?:GMT|UTC|BST|CET|CEST|EET|EEST|WET|WEST|EST|EDT|CST|CDT|MST|MDT|PST|PDT|IST|JST|AEST|AEDT)(?:\s?[+-]\d{1,2}(?::?\d{2})?)?\)?(?!\p{L})|\s*[+-]\d{4})?/giu;
 const EVIDENCE = /\d|@/;
 const NAME_ONLY = /^\p{Lu}[\p{L}\p{M}.'’-]*(?:\s+\p{Lu}[\p{L}\p{M}.'’-]*){0,3}$/u;
 /** Yahoo mobile: "On Fri, …, Ada<ada@x> wrote:   Party starts at 7" on one line. */
@@ -59,11 +61,11 @@ export function parseAttribution(text: string): Attribution | undefined {
 
   const authorOnly = AUTHOR_ONLY.exec(line);
   if (authorOnly?.[1] !== undefined && authorOnly[1].length <= 200) {
-    // Without a date, only an address or a bare capitalised name makes the text before
-    // "wrote:" an author; "Here's what Bob wrote:" still introduces a quote, unnamed.
+    // Only an address or a bare capitalised name makes the text before "wrote:" an
+    // author ("Here's what Bob wrote:" still introduces a quote, unnamed), and only an
+    // address makes it believable without `>` lines under it.
     const author = parseMailbox(authorOnly[1]);
     const isName = author?.name !== undefined && NAME_ONLY.test(author.name);
-    // Only an address makes "<who> wrote:" believable without `>` lines under it.
     const hasAddress = line.includes('@');
     if (author !== undefined && (author.address !== undefined || isName)) return { author, hasEvidence: hasAddress };
     return { hasEvidence: hasAddress };

@@ -27,7 +27,8 @@ function bodyText(input: CleanEmailInput): string {
 }
 
 export function cleanEmail(input: CleanEmailInput, options: CleanEmailOptions = {}): CleanedEmail {
-  const authorNames = (options.authorNames ?? []).map((name) => name.trim()).filter((name) => name.length > 0);
+  // Callers may pass a whole display name ("Ada Quill") where words are expected.
+  const authorNames = (options.authorNames ?? []).flatMap((name) => name.split(/\s+/)).filter((name) => name.length > 0);
   const sheet = createLineSheet(splitBodyIntoLines(bodyText(input)));
 
   const quotes = detectQuotes(sheet);

@@ -14,7 +14,7 @@ const EVERY_WEB_ADDRESS = new RegExp(WEB_ADDRESS.source, 'gi');
 const PHONE_CANDIDATE = /\+?\(?\d[\d \t().\-/]{5,}\d/g;
 const DATE_LIKE = /^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}$/;
 const CONTACT_LABEL =
-  /^\W{0,2}(?:(?:tel|telephone|téléphone|telefon|teléfono|telefoon|telefono|phone|ph|mobile|mob|cell|cellphone|handy|portable|móvil|fax|direct|office|switchboard|email|e-mail|web|website|skype|linkedin|twitter|github)\s*[.:]|[mtfewpd]\s*:)\s*\S/iu;
+  /^\W{0,2}(?:(?:tel|telephone|téléphone|telefon|teléfono|telefoon|telefono|phone|ph|mobile|mob|cell|cellphone|handy|portable|móvil|fax|direct|office|switchboard|email|e-mail|web|website|skype|linkedin|twitter|github)\s*[.:]|[mtfewpd]\s*:)\s*\S/i;
 const STREET_ADDRESS = new RegExp(
   [
     // "12 Harbour Road", "221B Baker Street"
@@ -29,9 +29,9 @@ const STREET_ADDRESS = new RegExp(
 const POSTCODE =
   /\b[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2}\b|\b[A-Z]{2}\s\d{5}(?:-\d{4})?\b|(?:^|,\s*)\d{4,5}\s+\p{Lu}\p{Ll}+|\b\d{4}\s?[A-Z]{2}\s+\p{Lu}|\b(?:Suite|Floor|Unit|P\.?O\.?\s*Box)\s+\d+/u;
 const JOB_TITLE =
-  /\b(?:CEO|CTO|CFO|COO|CMO|CPO|VP|SVP|EVP|director|manager|head\s+of|lead|engineer|founder|co-founder|cofounder|president|partner|associate|analyst|consultant|officer|coordinator|specialist|designer|developer|architect|researcher|professor|lecturer|Dr\.|Ph\.?D|assistant|administrator|executive|chair(?:man|woman|person)?|secretary|intern|scientist|editor|producer|advisor|adviser|counsel|attorney|solicitor|accountant|recruiter|strategist|principal|geschäftsführer|leiter|leiterin|directeur|directrice|responsable|gerente|jefe|directora?|ingenieur|ingénieur|ingeniero|ingegnere)\b/iu;
+  /\b(?:CEO|CTO|CFO|COO|CMO|CPO|VP|SVP|EVP|director|manager|head\s+of|lead|engineer|founder|co-founder|cofounder|president|partner|associate|analyst|consultant|officer|coordinator|specialist|designer|developer|architect|researcher|professor|lecturer|Dr\.|Ph\.?D|assistant|administrator|executive|chair(?:man|woman|person)?|secretary|intern|scientist|editor|producer|advisor|adviser|counsel|attorney|solicitor|accountant|recruiter|strategist|principal|geschäftsführer|leiter|leiterin|directeur|directrice|responsable|gerente|jefe|directora?|ingenieur|ingénieur|ingeniero|ingegnere)\b/i;
 const COMPANY_NAME =
-  /\b(?:Inc|Ltd|LLC|LLP|GmbH|AG|plc|PLC|Corp|Corporation|Co\.|S\.?A\.?S?|SARL|B\.?V\.?|N\.?V\.?|S\.?L\.?|S\.?r\.?l\.?|Pty|Limited|Labs?|Group|Partners|Technologies|Solutions|Studio|Consulting|Holdings|Foundation|University|Institute)\b\.?$/u;
+  /\b(?:Inc|Ltd|LLC|LLP|GmbH|AG|plc|PLC|Corp|Corporation|Co\.|S\.?A\.?S?|SARL|B\.?V\.?|N\.?V\.?|S\.?L\.?|S\.?r\.?l\.?|Pty|Limited|Labs?|Group|Partners|Technologies|Solutions|Studio|Consulting|Holdings|Foundation|University|Institute)\b\.?$/;
 const SOCIAL_LINKS = /^(?:(?:twitter|facebook|linkedin|instagram|youtube|tiktok|mastodon|github|bluesky|threads|x)\b[\s|·•,/]*){1,8}$/i;
 const NAME_PARTICLE = /^(?:van|von|de|der|den|du|da|di|del|della|la|le|al|bin|ben|y|e|&)$/;
 const CASED_LETTER = /[\p{Lu}\p{Ll}]/u;
@@ -46,10 +46,6 @@ function hasPhoneNumber(text: string): boolean {
     if (digits >= 7 && digits <= 15 && !DATE_LIKE.test(candidate)) return true;
   }
   return false;
-}
-
-export function isEmailAddressLine(line: string): boolean {
-  return line.length <= MAX_CONTACT_LINE_LENGTH && EMAIL_ADDRESS.test(line);
 }
 
 /**
@@ -119,7 +115,19 @@ export function isNameLikeLine(line: string): boolean {
   return words.every((word) => NAME_PARTICLE.test(word) || /^\p{Lu}/u.test(word) || !CASED_LETTER.test(word));
 }
 
-/** Any line that may sit in a signature block. */
+/** Outlook's plain-text stand-in for a logo: "[cid:image001.png@01DA7600.12345670]". */
+const IMAGE_PLACEHOLDER = /^\s*\[(?:cid:|image|logo|signature|banner)[^\]]{0,120}\]\s*$/i;
+const SEGMENT_SEPARATOR = /\s+[|·•]\s+|\s+[-–—]\s+/;
+
+function isSingleSignatureItem(text: string, authorNames: readonly string[]): boolean {
+  return isStrongContactLine(text) || isTitleOrCompanyLine(text) || isAuthorNameLine(text, authorNames) || isNameLikeLine(text);
+}
+
+/** Any line that may sit in a signature block, including "Name | Title | Company" rows. */
 export function isSignatureBlockLine(line: string, authorNames: readonly string[]): boolean {
-  return isStrongContactLine(line) || isTitleOrCompanyLine(line) || isAuthorNameLine(line, authorNames) || isNameLikeLine(line);
+  if (IMAGE_PLACEHOLDER.test(line) || isSingleSignatureItem(line, authorNames)) return true;
+  const text = line.trim();
+  if (text.length > MAX_CONTACT_LINE_LENGTH || !SEGMENT_SEPARATOR.test(text)) return false;
+  const segments = text.split(SEGMENT_SEPARATOR).filter((segment) => segment.length > 0);
+  return segments.length > 1 && segments.every((segment) => isSingleSignatureItem(segment, authorNames));
 }

@@ -18,7 +18,7 @@ const DISCLAIMER_OPENING = new RegExp(
     String.raw`^\W{0,4}the\s+information\s+(?:contained\s+)?in\s+this\s+(?:e-?mail|message|communication|transmission)`,
     String.raw`^\W{0,4}(?:ce\s+(?:message|courriel|mail)\s+(?:et\s+(?:toutes|ses)|est\s+confidentiel)|diese\s+(?:e-?mail|nachricht)\s+(?:enthält|ist\s+vertraulich|kann\s+vertrauliche)|este\s+(?:mensaje|correo)\s+(?:y\s+sus|es\s+confidencial|contiene)|dit\s+(?:e-?mail)?bericht\s+(?:is|kan)\s+vertrouwelijk|questo\s+messaggio\s+(?:e|è)\s+(?:riservato|confidenziale)|esta\s+mensagem\s+(?:é|e)\s+confidencial)`,
   ].join('|'),
-  'iu',
+  'i',
 );
 
 /** Each counts once per paragraph however often it appears. */
@@ -43,6 +43,13 @@ const DISCLAIMER_CUES: readonly RegExp[] = [
   /\bvertraulich|\bconfidentiel|\bconfidencial|\bvertrouwelijk|\briservat[oa]|\bdestinatario|\bdestinataire|\bempfänger|\bgeadresseerde/i,
 ];
 
+/**
+ * Notices speak about the message and its recipient; a writer asking colleagues to
+ * keep "these figures" confidential does not.
+ */
+const MENTIONS_THE_MESSAGE =
+  /\b(?:this|the)\s+(?:e-?mail|message|communication|transmission)|\brecipients?\b|\baddressee|\bsender\b|\bce\s+(?:message|courriel)|\bdestinataire|\b(?:diese[rs]?)\s+(?:e-?mail|nachricht)|\bempfänger|\b(?:este|esta)\s+(?:mensaje|correo|mensagem)|\bdestinatario|\bdit\s+(?:e-?mail)?bericht|\bgeadresseerde|\bquesto\s+messaggio/i;
+
 /** Single-line notices that are boilerplate however they are placed. */
 const STANDALONE_NOTICE = new RegExp(
   [
@@ -52,7 +59,7 @@ const STANDALONE_NOTICE = new RegExp(
     String.raw`\bvirus[- ]free\.?\s+(?:www\.|https?:)`,
     String.raw`^\W{0,3}(?:virus[- ]free|scanned\s+by\s+\w+)`,
   ].join('|'),
-  'iu',
+  'i',
 );
 
 /** Paragraphs larger than any notice are message text (and expensive to scan). */
@@ -69,12 +76,19 @@ interface ParagraphFacts {
   text: string;
   cues: number;
   opensLikeNotice: boolean;
+  mentionsTheMessage: boolean;
 }
 
 function factsOf(sheet: LineSheet, lines: number[]): ParagraphFacts {
   const text = lines.map((index) => lineAt(sheet, index).trim()).join(' ');
-  if (text.length > MAX_NOTICE_LENGTH) return { lines, text: '', cues: 0, opensLikeNotice: false };
-  return { lines, text, cues: countCues(text), opensLikeNotice: DISCLAIMER_OPENING.test(text) };
+  if (text.length > MAX_NOTICE_LENGTH) return { lines, text: '', cues: 0, opensLikeNotice: false, mentionsTheMessage: false };
+  return {
+    lines,
+    text,
+    cues: countCues(text),
+    opensLikeNotice: DISCLAIMER_OPENING.test(text),
+    mentionsTheMessage: MENTIONS_THE_MESSAGE.test(text),
+  };
 }
 
 /** "DISCLAIMER:" or "CONFIDENTIALITY NOTICE" standing alone as a heading. */
@@ -96,7 +110,7 @@ export function detectDisclaimers(sheet: LineSheet): void {
     const isNotice =
       (paragraph.opensLikeNotice && (inLowerHalf || paragraph.cues >= 1)) ||
       (isNoticeHeading(paragraph) && next !== undefined && (next.cues >= 1 || next.opensLikeNotice)) ||
-      (paragraph.cues >= 2 && (inLowerHalf || paragraph.cues >= 4)) ||
+      (paragraph.cues >= 2 && paragraph.mentionsTheMessage && (inLowerHalf || paragraph.cues >= 4)) ||
       (insideNotice && paragraph.cues >= 1) ||
       (paragraph.lines.length <= 2 && STANDALONE_NOTICE.test(paragraph.text));
     if (isNotice) {

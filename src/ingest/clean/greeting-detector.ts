@@ -20,7 +20,7 @@ const SALUTATION = new RegExp(
       String.raw`vanakkam|வணக்கம்|namaste|namaskar|नमस्ते`,
     ].join('|') +
     ')(?=$|[\\s,.!;:…\\-–—])(.*)$',
-  'iu',
+  'i',
 );
 /** Words that may follow the salutation: names, honorifics and group nouns. */
 const GREETING_WORDS = new Set([
@@ -43,6 +43,8 @@ function isGreetingTail(tail: string): boolean {
   if (/[?]/.test(text)) return false;
   const words = text.split(/[\s,]+/).filter((word) => word.length > 0);
   if (words.length > 5) return false;
+  // Writers who never capitalise: "hey bob," is still a greeting when it ends the line.
+  if (words.length <= 2 && /[,!]\s*$/.test(tail)) return true;
   return words.every((word) => {
     const bare = word.replace(/[.!]+$/, '');
     return GREETING_WORDS.has(bare.toLocaleLowerCase()) || /^\p{Lu}/u.test(bare) || !/[\p{Lu}\p{Ll}]/u.test(bare);

@@ -23,7 +23,7 @@ const FIELD_ROLES: Record<string, FieldRole> = {
 const FIELD_KEYS = Object.keys(FIELD_ROLES)
   .sort((left, right) => right.length - left.length)
   .join('|');
-const FIELD_LINE = new RegExp(`^\\s*[*_]{0,2}(${FIELD_KEYS})[*_]{0,2}\\s?:[*_]{0,2}(?:\\s+|$)(.*)$`, 'iu');
+const FIELD_LINE = new RegExp(`^\\s*[*_]{0,2}(${FIELD_KEYS})[*_]{0,2}\\s?:[*_]{0,2}(?:\\s+|$)(.*)$`, 'i');
 const MAX_FIELD_LINE_LENGTH = 1000;
 /** Recipient lists wrap; a continuation line holds addresses or separators. */
 const RECIPIENT_CONTINUATION = /@|;|^\s*[<"]/;

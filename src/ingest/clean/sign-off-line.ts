@@ -10,9 +10,11 @@ const MAX_SIGN_OFF_LENGTH = 60;
 const CLOSING_PHRASE = new RegExp(
   '^(?:' +
     [
-      // English, with the usual intensifiers in front
+      // English, with the usual intensifiers in front; the longer forms come first
+      // because the first alternative that matches is the one whose tail is checked.
+      String.raw`(?:thanks|thank\s+you)\s*(?:&|and)\s*(?:best\s+|kind\s+)?regards`,
       String.raw`(?:(?:many|big|huge|warm(?:est)?|kind(?:est)?|best|very\s+best|with\s+(?:best|kind|warm|many)?|all\s+the|much|lots\s+of|sending)\s+)?(?:thanks|thank\s+you|thank\s+u|thanx|thx|tks|ty|tia|regards|wishes|cheers|love|gratitude|appreciation)`,
-      String.raw`thanks\s*(?:&|and)\s*(?:best\s+)?regards|best|bests|all\s+best|all\s+the\s+best|sincerely|yours(?:\s+(?:truly|sincerely|faithfully|ever))?|(?:very\s+)?truly\s+yours|sincerely\s+yours|cordially|respectfully|warmly|warmest|gratefully|fondly|rgds|br|kr|xo|xoxo|xx|x|hugs|peace|onwards|onward`,
+      String.raw`best|bests|all\s+best|all\s+the\s+best|sincerely|yours(?:\s+(?:truly|sincerely|faithfully|ever))?|(?:very\s+)?truly\s+yours|sincerely\s+yours|cordially|respectfully|warmly|warmest|gratefully|fondly|rgds|br|kr|xo|xoxo|xx|x|hugs|peace|onwards|onward|ta|cheerio|ttyl|laters`,
       String.raw`(?:talk|speak|chat)\s+(?:soon|later|tomorrow|then)|see\s+you(?:\s+(?:soon|then|tomorrow|later|there|monday|tuesday|wednesday|thursday|friday))?|take\s+care|stay\s+safe|be\s+well|until\s+(?:then|next\s+time)|till\s+then|later|ciao|have\s+a\s+(?:great|good|nice|lovely|wonderful)\s+(?:day|weekend|week|evening|one|afternoon)|much\s+appreciated|appreciate\s+it`,
       // French, German, Spanish, Dutch, Italian, Portuguese
       String.raw`(?:bien\s+)?cordialement|bien\s+à\s+(?:vous|toi)|amicalement|amitiés|bises|bisous|merci(?:\s+beaucoup|\s+d'avance|\s+encore)?|bonne\s+(?:journée|soirée|fin\s+de\s+journée)|salutations|sincères\s+salutations`,
@@ -25,7 +27,7 @@ const CLOSING_PHRASE = new RegExp(
       String.raw`nandri|நன்றி|அன்புடன்`,
     ].join('|') +
     ')(?=$|[\\s,.!;:…\\-–—~)(])(.*)$',
-  'iu',
+  'i',
 );
 
 /** Words that may follow a closing phrase on the same line without making it a sentence. */

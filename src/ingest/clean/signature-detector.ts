@@ -12,8 +12,9 @@ import {
 } from './contact-line.js';
 import { isBlank, isVisible, lineAt, removeLines, visibleContentIndices, type LineSheet } from './line-sheet.js';
 import { isSignOffLine, type SignOffContext } from './sign-off-line.js';
+import { isDecorationLine } from './whitespace.js';
 
-const DEVICE_NAMES = String.raw`(?:an?\s+|the\s+|my\s+|mon\s+|ma\s+|mi\s+|meu\s+|mijn\s+)?(?:\p{L}+\s+){0,2}(?:iphone|ipad|android|galaxy|samsung|blackberry|mobile|smartphone|phone|cellphone|tablet|huawei|pixel|xiaomi|oneplus|fairphone|nokia|motorola|windows\s+phone|mail\s+for\s+windows(?:\s+\d+)?|yahoo\s*mail|outlook|gmail|protonmail|proton\s+mail|aol|superhuman|spark|hey|blue\s+mail|bluemail|edison\s+mail|airmail|newton|fastmail|tutanota|zoho\s+mail|thunderbird)`;
+const DEVICE_NAMES = String.raw`(?:an?\s+|the\s+|my\s+|mon\s+|ma\s+|mi\s+|meu\s+|mijn\s+)?(?:[\w'’-]+\s+){0,2}(?:iphone|ipad|android|galaxy|samsung|blackberry|mobile|smartphone|phone|cellphone|tablet|huawei|pixel|xiaomi|oneplus|fairphone|nokia|motorola|windows\s+phone|mail\s+for\s+windows(?:\s+\d+)?|yahoo\s*mail|outlook|gmail|protonmail|proton\s+mail|aol|superhuman|spark|hey|blue\s+mail|bluemail|edison\s+mail|airmail|newton|fastmail|tutanota|zoho\s+mail|thunderbird)`;
 /** Taglines mail apps add on their own; they say nothing about the writer. */
 const CLIENT_TAGLINE = new RegExp(
   String.raw`^\W{0,3}(?:` +
@@ -28,11 +29,9 @@ const CLIENT_TAGLINE = new RegExp(
       String.raw`inviato\s+(?:da|dal|con)\s+${DEVICE_NAMES}.{0,40}`,
     ].join('|') +
     String.raw`)$`,
-  'iu',
+  'i',
 );
 const DELIMITER = /^--[ \t]*$/;
-/** Rule lines between a signature and what was removed under it. */
-const DECORATION_LINE = /^\s*[-_=*~#•·+]{3,}\s*$/;
 /** A bare `--` without the trailing space is also used as a dash; trust it only above a short block. */
 const MAX_LINES_UNDER_BARE_DELIMITER = 15;
 const MAX_LINES_UNDER_SIGN_OFF = 12;
@@ -75,7 +74,7 @@ function startsParagraph(sheet: LineSheet, index: number): boolean {
 
 /**
  * Walks up from the last line over signature-looking lines; a sign-off above them
- * closes the message. Returns the sign-off's line index, or -1.
+ * closes the message. Returns the sign-off's position in `content`, or -1.
  */
 function findSignOff(sheet: LineSheet, content: readonly number[], authorNames: readonly string[]): number {
   let linesBelow = 0;
@@ -86,7 +85,8 @@ function findSignOff(sheet: LineSheet, content: readonly number[], authorNames: 
     if (position > 0) context.previousLine = lineAt(sheet, content[position - 1] ?? 0);
     if (position + 1 < content.length) context.nextLine = lineAt(sheet, content[position + 1] ?? 0);
     if (isSignOffLine(line, context)) return position;
-    if (DECORATION_LINE.test(line)) continue;
+    // Rule lines sit between a signature and the notice removed under it.
+    if (isDecorationLine(line)) continue;
     if (linesBelow >= MAX_LINES_UNDER_SIGN_OFF || !isSignatureBlockLine(line, authorNames)) return -1;
     linesBelow++;
   }
@@ -94,18 +94,16 @@ function findSignOff(sheet: LineSheet, content: readonly number[], authorNames: 
 }
 
 /**
- * With no sign-off: a block at the end made of name, title and contact lines, holding
- * at least one line that can only be contact details (or just the author's own name).
+ * With no sign-off: a block at the end made of name, title and contact lines. It must
+ * hold a line that can only be contact details, or be a paragraph of its own that
+ * names a company or job title ("Facilities Team / Quill Labs Ltd"), or be just the
+ * author's own name.
  */
 function findContactBlockStart(sheet: LineSheet, content: readonly number[], authorNames: readonly string[]): number {
   let start = -1;
-  let hasContact = false;
   for (let position = content.length - 1; position >= 0 && content.length - position <= MAX_CONTACT_BLOCK_LINES; position--) {
     const line = lineAt(sheet, content[position] ?? 0);
-    if (DECORATION_LINE.test(line)) continue;
-    const isContact = isStrongContactLine(line);
-    if (!isContact && !isTitleOrCompanyLine(line) && !isAuthorNameLine(line, authorNames) && !isNameLikeLine(line)) break;
-    hasContact ||= isContact;
+    if (!isDecorationLine(line) && !isSignatureBlockLine(line, authorNames)) break;
     start = position;
   }
   if (start < 0) return -1;
@@ -117,10 +115,17 @@ function findContactBlockStart(sheet: LineSheet, content: readonly number[], aut
     if (startsParagraph(sheet, index) || isAuthorNameLine(line, authorNames) || isNameLikeLine(line)) break;
     start++;
   }
-  if (start >= content.length) return -1;
-  if (hasContact) return start;
-  const onlyLine = content.length - start === 1 ? lineAt(sheet, content[start] ?? 0) : undefined;
-  return onlyLine !== undefined && isAuthorNameLine(onlyLine, authorNames) ? start : -1;
+  const block = content.slice(start).map((index) => lineAt(sheet, index));
+  const first = block[0];
+  if (first === undefined) return -1;
+  if (start > 0 && block.some(isStrongContactLine)) return start;
+  const isOwnParagraph = startsParagraph(sheet, content[start] ?? 0);
+  if (start > 0 && isOwnParagraph && block.length >= 2 && (isNameLikeLine(first) || isAuthorNameLine(first, authorNames)) && block.some(isTitleOrCompanyLine)) {
+    return start;
+  }
+  // Failing all that, the author's name alone on the last line is still a signature.
+  const last = content.length - 1;
+  return isAuthorNameLine(lineAt(sheet, content[last] ?? 0), authorNames) && last > 0 ? last : -1;
 }
 
 /** Where a closing postscript starts among the last lines, or the content's length. */

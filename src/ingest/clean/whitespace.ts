@@ -11,14 +11,20 @@ const INVISIBLE_CHARACTERS = /[\u200b\u2060\ufeff]/g;
 const NO_BREAK_SPACES = /[\u00a0\u202f]/g;
 const LINE_ENDINGS = /\r\n?|[\u2028\u2029\u0085\v\f]/g;
 /** Lines made only of rule characters, left behind at the edges by removed blocks. */
-const DECORATION_LINE = /^\s*[-_=*~#•·+]{3,}\s*$/;
+const DECORATION_LINE = /^\s*(?:[-_=*~#•·+]{3,}|[—–]+)\s*$/;
+/** The signature delimiter is the one line whose trailing space means something. */
+const SIGNATURE_DELIMITER = /^-- +$/;
+
+export function isDecorationLine(line: string): boolean {
+  return DECORATION_LINE.test(line);
+}
 
 export function splitBodyIntoLines(body: string): string[] {
   const normalised = body
     .replace(LINE_ENDINGS, '\n')
     .replace(INVISIBLE_CHARACTERS, '')
     .replace(NO_BREAK_SPACES, ' ');
-  return normalised.split('\n').map((line) => line.trimEnd());
+  return normalised.split('\n').map((line) => (SIGNATURE_DELIMITER.test(line) ? '-- ' : line.trimEnd()));
 }
 
 /** Joins lines into text with trimmed edges and at most one blank line in a row. */
@@ -56,7 +62,7 @@ export function visibleText(sheet: LineSheet): string {
   }
   let start = 0;
   let end = kept.length;
-  while (start < end && (isBlank(kept[start] ?? '') || DECORATION_LINE.test(kept[start] ?? ''))) start++;
-  while (end > start && (isBlank(kept[end - 1] ?? '') || DECORATION_LINE.test(kept[end - 1] ?? ''))) end--;
+  while (start < end && (isBlank(kept[start] ?? '') || isDecorationLine(kept[start] ?? ''))) start++;
+  while (end > start && (isBlank(kept[end - 1] ?? '') || isDecorationLine(kept[end - 1] ?? ''))) end--;
   return joinParagraphLines(kept.slice(start, end));
 }
