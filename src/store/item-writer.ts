@@ -4,28 +4,14 @@
  * only gains a link to the new source.
  */
 import type { Address } from '../ingest/source-record.js';
-import type { ItemKind, PassageRole, RemovedLines } from '../ingest/prepared-item.js';
+import type { ItemKind, PassageRole, PreparedItem } from '../ingest/prepared-item.js';
 import type { SqliteDatabase } from './open-database.js';
 
-export interface ItemRow {
+/** An item as stored: the prepared item without its parts, plus where it belongs. */
+export type ItemRow = Omit<PreparedItem, 'passages' | 'attachments' | 'interview'> & {
   personaId: string;
-  kind: ItemKind;
-  messageId?: string;
-  contentKey: string;
   parentItemId?: number;
-  threadKey?: string;
-  inReplyTo?: string;
-  subject?: string;
-  title?: string;
-  author?: Address;
-  isPersona: boolean;
-  recipients: Address[];
-  sentAt?: Date;
-  greeting?: string;
-  signOff?: string;
-  removed?: RemovedLines;
-  metadata: Record<string, unknown>;
-}
+};
 
 export interface PassageRow {
   role: PassageRole;
