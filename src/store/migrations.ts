@@ -165,4 +165,18 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX jobs_status ON jobs(kind, status);
     `,
   },
+  {
+    version: 3,
+    name: 'which chunks each embedder has embedded',
+    sql: `
+      -- No foreign key on purpose: a row outliving its chunk marks a vector to delete from the index.
+      CREATE TABLE embedded_chunks (
+        embedder_id TEXT NOT NULL,
+        chunk_id INTEGER NOT NULL,
+        text_hash TEXT NOT NULL,     -- chunk ids can be reused after a forget; the hash tells a new text
+        embedded_at TEXT NOT NULL,
+        PRIMARY KEY (embedder_id, chunk_id)
+      );
+    `,
+  },
 ];
