@@ -32,6 +32,14 @@ const configSchema = z.object({
     /** How long one file may take to parse before it is skipped. */
     parseTimeoutMs: positiveInteger,
   }),
+  retrieval: z.object({
+    /** 'use-lite' (embedded, no download) or 'onnx:MODEL' with the model's files under `models`. */
+    embedder: z.string().regex(/^(use-lite|onnx:[\w.-]+)$/, 'use-lite or onnx:MODEL, e.g. onnx:all-MiniLM-L6-v2'),
+    /** An external Chroma server; without it the service runs the embedded one. */
+    chromaUrl: z.string().url().optional(),
+  }),
+  /** Where downloaded model files live (`persona models pull`). */
+  modelsFolder: z.string().min(1),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -49,6 +57,9 @@ const environmentNames: Record<string, string> = {
   'ingest.maxFileBytes': 'PERSONA_MAX_FILE_BYTES',
   'ingest.maxUnzippedBytes': 'PERSONA_MAX_UNZIPPED_BYTES',
   'ingest.parseTimeoutMs': 'PERSONA_PARSE_TIMEOUT_MS',
+  'retrieval.embedder': 'PERSONA_EMBEDDER',
+  'retrieval.chromaUrl': 'CHROMA_URL',
+  modelsFolder: 'PERSONA_MODELS',
 };
 
 export interface LoadConfigOptions {
@@ -69,6 +80,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
 
   const fileStore = (fromFile.store ?? {}) as Record<string, unknown>;
   const fileIngest = (fromFile.ingest ?? {}) as Record<string, unknown>;
+  const fileRetrieval = (fromFile.retrieval ?? {}) as Record<string, unknown>;
   const overrides = options.overrides ?? {};
   const home = path.resolve(String(pick(fromFile.home, environment.PERSONA_HOME, overrides.home) ?? 'data'));
 
@@ -87,6 +99,11 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
       maxUnzippedBytes: pick(fileIngest.maxUnzippedBytes, environment.PERSONA_MAX_UNZIPPED_BYTES, overrides.ingest?.maxUnzippedBytes) ?? 300 * 1024 ** 2,
       parseTimeoutMs: pick(fileIngest.parseTimeoutMs, environment.PERSONA_PARSE_TIMEOUT_MS, overrides.ingest?.parseTimeoutMs) ?? 60_000,
     },
+    retrieval: {
+      embedder: pick(fileRetrieval.embedder, environment.PERSONA_EMBEDDER, overrides.retrieval?.embedder) ?? 'use-lite',
+      chromaUrl: pick(fileRetrieval.chromaUrl, environment.CHROMA_URL, overrides.retrieval?.chromaUrl),
+    },
+    modelsFolder: path.resolve(String(pick(fromFile.modelsFolder, environment.PERSONA_MODELS, overrides.modelsFolder) ?? 'models')),
   };
 
   const result = configSchema.safeParse(candidate);

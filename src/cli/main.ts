@@ -4,6 +4,8 @@ import { PersonaError } from '../errors.js';
 import { registerCleanCommand } from './commands/clean-command.js';
 import { registerForgetCommand } from './commands/forget-command.js';
 import { registerIngestCommand } from './commands/ingest-command.js';
+import { registerEmbedCommand } from './commands/embed-command.js';
+import { registerSearchCommand } from './commands/search-command.js';
 import { registerSourcesCommand } from './commands/sources-command.js';
 
 const program = new Command()
@@ -17,6 +19,8 @@ registerIngestCommand(program);
 registerCleanCommand(program);
 registerSourcesCommand(program);
 registerForgetCommand(program);
+registerEmbedCommand(program);
+registerSearchCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -12,9 +12,8 @@ export interface MmrCandidate {
 
 export function maximalMarginalRelevance<T extends MmrCandidate>(candidates: readonly T[], k: number, lambda = 0.7): T[] {
   if (candidates.length <= 1) return candidates.slice(0, k);
-  const maxRelevance = Math.max(...candidates.map((candidate) => candidate.relevance));
-  const minRelevance = Math.min(...candidates.map((candidate) => candidate.relevance));
-  const span = maxRelevance - minRelevance || 1;
+  // Relative to the best, not min-max: the weakest candidate should not look worthless.
+  const maxRelevance = Math.max(...candidates.map((candidate) => candidate.relevance)) || 1;
   const wordSets = new Map(candidates.map((candidate) => [candidate.id, wordSet(candidate.text)]));
   const remaining = [...candidates];
   const picked: T[] = [];
@@ -22,7 +21,7 @@ export function maximalMarginalRelevance<T extends MmrCandidate>(candidates: rea
     let bestIndex = 0;
     let bestScore = -Infinity;
     remaining.forEach((candidate, index) => {
-      const relevance = (candidate.relevance - minRelevance) / span;
+      const relevance = candidate.relevance / maxRelevance;
       const redundancy = Math.max(0, ...picked.map((chosen) => jaccard(wordSets.get(candidate.id)!, wordSets.get(chosen.id)!)));
       const score = lambda * relevance - (1 - lambda) * redundancy;
       if (score > bestScore) {

@@ -1,0 +1,119 @@
+/**
+ * Hybrid retrieval: BM25 and dense results fused by reciprocal rank, then diversified by
+ * MMR. Dense search joins in as soon as any vectors exist and covers more as the
+ * embedding job goes on; until then BM25 answers alone.
+ */
+import type { Bm25Index } from './bm25-index.js';
+import type { CatalogChunk } from './chunk-catalog.js';
+import { citationFor, type Citation } from './citation.js';
+import type { Embedder } from './embedder.js';
+import { chunkIdOf } from './embedding-job.js';
+import { maximalMarginalRelevance } from './maximal-marginal-relevance.js';
+import { reciprocalRankFusion } from './reciprocal-rank-fusion.js';
+import { matchesFilter, type SearchFilter } from './search-filter.js';
+import type { VectorCollection, VectorFilter } from './vector-store.js';
+
+export interface SearchHit {
+  chunkId: number;
+  text: string;
+  /** The fused score (higher is better); comparable only within one search. */
+  score: number;
+  lexicalRank?: number;
+  denseRank?: number;
+  /** Cosine similarity to the query, when dense search found it. */
+  similarity?: number;
+  isPersona: boolean;
+  author?: string;
+  kind: string;
+  citation: Citation;
+}
+
+export interface SearchResult {
+  hits: SearchHit[];
+  /** Share of the chunks with vectors: below 1, dense search saw only part of the corpus. */
+  denseCoverage: number;
+}
+
+export interface SearchOptions {
+  k?: number;
+  filter?: SearchFilter;
+  signal?: AbortSignal;
+}
+
+export interface HybridRetrieverParts {
+  chunks: readonly CatalogChunk[];
+  lexical: Bm25Index;
+  dense?: { embedder: Embedder; collection: VectorCollection; coverage: number };
+  /** How many candidates each side contributes before fusion. */
+  candidates?: number;
+}
+
+export interface HybridRetriever {
+  search(query: string, options?: SearchOptions): Promise<SearchResult>;
+}
+
+export function createHybridRetriever(parts: HybridRetrieverParts): HybridRetriever {
+  const byId = new Map(parts.chunks.map((chunk) => [chunk.id, chunk]));
+  const candidates = parts.candidates ?? 30;
+
+  async function denseMatches(query: string, options: SearchOptions): Promise<{ ids: number[]; similarity: Map<number, number> }> {
+    const similarity = new Map<number, number>();
+    if (!parts.dense || parts.dense.coverage === 0) return { ids: [], similarity };
+    const [vector] = await parts.dense.embedder.embed([query], { signal: options.signal, purpose: 'query' });
+    // The author filter is applied here, not in the index: names and addresses never go into it.
+    const limit = options.filter?.author ? candidates * 4 : candidates;
+    const matches = await parts.dense.collection.query(vector!, { k: limit, filter: toVectorFilter(options.filter), signal: options.signal });
+    const ids: number[] = [];
+    for (const match of matches) {
+      const chunk = byId.get(chunkIdOf(match.id));
+      if (!chunk || !matchesFilter(chunk, options.filter)) continue;
+      ids.push(chunk.id);
+      similarity.set(chunk.id, match.score);
+    }
+    return { ids: ids.slice(0, candidates), similarity };
+  }
+
+  return {
+    async search(query, options = {}) {
+      const k = options.k ?? 5;
+      const densePromise = denseMatches(query, options);
+      const lexicalIds = parts.lexical.search(query, { limit: candidates, filter: options.filter }).map((match) => match.chunkId);
+      const dense = await densePromise;
+      const fused = reciprocalRankFusion([lexicalIds, dense.ids]);
+      const diverse = maximalMarginalRelevance(
+        fused.map((result) => ({ ...result, relevance: result.score, text: byId.get(result.id)!.text })),
+        k,
+      );
+      const hits = diverse.map((result): SearchHit => {
+        const chunk = byId.get(result.id)!;
+        return {
+          chunkId: chunk.id,
+          text: chunk.text,
+          score: result.score,
+          lexicalRank: result.ranks[0],
+          denseRank: result.ranks[1],
+          similarity: dense.similarity.get(chunk.id),
+          isPersona: chunk.isPersona,
+          author: chunk.authorName ?? chunk.authorAddress,
+          kind: chunk.kind,
+          citation: citationFor(chunk),
+        };
+      });
+      return { hits, denseCoverage: parts.dense?.coverage ?? 0 };
+    },
+  };
+}
+
+function toVectorFilter(filter: SearchFilter | undefined): VectorFilter | undefined {
+  if (!filter) return undefined;
+  const vectorFilter: VectorFilter = {};
+  if (filter.kinds?.length) vectorFilter.kind = { in: [...filter.kinds] };
+  if (filter.personaOnly) vectorFilter.isPersona = true;
+  if (filter.from || filter.to) {
+    vectorFilter.sentAt = {
+      ...(filter.from ? { gte: Math.floor(filter.from.getTime() / 1000) } : {}),
+      ...(filter.to ? { lte: Math.floor(filter.to.getTime() / 1000) } : {}),
+    };
+  }
+  return Object.keys(vectorFilter).length > 0 ? vectorFilter : undefined;
+}

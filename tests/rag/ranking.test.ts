@@ -1,0 +1,58 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { buildBm25Index } from '../../src/rag/bm25-index.js';
+import type { CatalogChunk } from '../../src/rag/chunk-catalog.js';
+import { maximalMarginalRelevance } from '../../src/rag/maximal-marginal-relevance.js';
+import { reciprocalRankFusion } from '../../src/rag/reciprocal-rank-fusion.js';
+import { matchesFilter } from '../../src/rag/search-filter.js';
+
+function chunk(id: number, text: string, extra: Partial<CatalogChunk> = {}): CatalogChunk {
+  return { id, itemId: id, text, kind: 'email', isPersona: true, source: `/corpus/${id}.eml`, ...extra };
+}
+
+const chunks = [
+  chunk(1, 'The scupper spacing keeps rainwater off the deck during the monsoon.', { sentAtSeconds: Date.parse('2025-03-01') / 1000, authorAddress: 'meera@kaveri-bridgeworks.example' }),
+  chunk(2, 'My niece learned to ride her bicycle along the beach road.', { kind: 'chat', sentAtSeconds: Date.parse('2025-05-01') / 1000 }),
+  chunk(3, 'Borehole logs show soft clay down to six metres at the east abutment.', { kind: 'document', isPersona: false, authorName: 'Tom Okafor' }),
+  chunk(4, 'Filter coffee after the site visit? The monsoon drains can wait an hour.', { sentAtSeconds: Date.parse('2025-06-01') / 1000 }),
+];
+
+test('BM25 ranks the passage with the query words first, ignoring stop words, with filters', () => {
+  const index = buildBm25Index(chunks);
+  assert.equal(index.search('the clay at the abutment', { limit: 3 })[0]?.chunkId, 3);
+  assert.deepEqual(index.search('monsoon', { limit: 5 }).map((match) => match.chunkId).sort(), [1, 4]);
+  assert.deepEqual(index.search('monsoon', { limit: 5, filter: { to: new Date('2025-04-01') } }).map((match) => match.chunkId), [1]);
+  assert.deepEqual(index.search('clay bicycle', { limit: 5, filter: { personaOnly: true } }).map((match) => match.chunkId), [2]);
+  assert.deepEqual(index.search('the and of', { limit: 5 }), []);
+});
+
+test('filters: kinds, date range, author by address or part of a name, persona only', () => {
+  const [first, second, third] = chunks;
+  assert.ok(matchesFilter(first!, { kinds: ['email'], author: 'MEERA@kaveri-bridgeworks.example' }));
+  assert.ok(!matchesFilter(second!, { kinds: ['email', 'document'] }));
+  assert.ok(matchesFilter(third!, { author: 'okafor' }));
+  assert.ok(!matchesFilter(third!, { from: new Date('2020-01-01') }), 'undated items fall outside any range');
+  assert.ok(!matchesFilter(third!, { personaOnly: true }));
+});
+
+test('reciprocal rank fusion rewards agreement between lists', () => {
+  const fused = reciprocalRankFusion([
+    [1, 2, 3],
+    [3, 1, 4],
+  ]);
+  assert.deepEqual(fused.map((result) => result.id), [1, 3, 2, 4]);
+  assert.deepEqual(fused[1]!.ranks, [3, 1]);
+  assert.deepEqual(fused[3]!.ranks, [undefined, 3]);
+});
+
+test('MMR keeps one of several near-identical passages', () => {
+  const repeated = 'The drainage detail for the east abutment uses two rows of weep holes and a gravel filter.';
+  const candidates = [
+    { id: 1, relevance: 1.0, text: repeated },
+    { id: 2, relevance: 0.99, text: `${repeated} Thanks.` },
+    { id: 3, relevance: 0.98, text: `Re: ${repeated}` },
+    { id: 4, relevance: 0.7, text: 'Bearings can be replaced after the monsoon season ends.' },
+  ];
+  assert.deepEqual(maximalMarginalRelevance(candidates, 2).map((candidate) => candidate.id), [1, 4]);
+  assert.equal(maximalMarginalRelevance(candidates, 10).length, 4);
+});
