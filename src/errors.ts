@@ -10,7 +10,9 @@ export type PersonaErrorCode =
   | 'input-too-large'
   | 'input-unsupported'
   | 'not-found'
-  | 'aborted';
+  | 'aborted'
+  | 'service-unavailable'
+  | 'index-incompatible';
 
 export class PersonaError extends Error {
   readonly code: PersonaErrorCode;

@@ -27,7 +27,7 @@ export interface Retrieval {
 
 /** Chroma names allow letters, digits, ".", "_" and "-"; one collection per persona and embedder. */
 export function collectionName(personaId: string, embedderId: string): string {
-  return `persona-${personaId}-${embedderId}`.replace(/[^a-zA-Z0-9._-]+/g, '-').slice(0, 120);
+  return `persona-${personaId}-${embedderId}`.replace(/[^a-zA-Z0-9._-]+/g, '-').slice(0, 120).replace(/[^a-zA-Z0-9]+$/, '');
 }
 
 export function requirePersona(store: Store, personaId: string): void {
