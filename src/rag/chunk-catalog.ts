@@ -62,3 +62,11 @@ export function loadChunkCatalog(database: SqliteDatabase, personaId: string): C
 export function textHash(text: string): string {
   return createHash('sha256').update(text).digest('hex').slice(0, 16);
 }
+
+/**
+ * The text a chunk is embedded as. An interview answer goes with its question, so a
+ * user's question meets the interviewer's question as well as the answer's words.
+ */
+export function embeddingText(chunk: CatalogChunk): string {
+  return chunk.kind === 'interview' && chunk.subject ? `${chunk.subject}\n${chunk.text}` : chunk.text;
+}

@@ -5,7 +5,7 @@
  */
 import type { SqliteDatabase } from '../store/open-database.js';
 import type { CatalogChunk } from './chunk-catalog.js';
-import { textHash } from './chunk-catalog.js';
+import { embeddingText, textHash } from './chunk-catalog.js';
 import type { Embedder } from './embedder.js';
 import type { VectorCollection, VectorMetadata } from './vector-store.js';
 
@@ -57,7 +57,7 @@ export async function runEmbedding(options: EmbeddingRunOptions): Promise<Embedd
     database.transaction(() => stale.forEach((chunkId) => forget.run(embedder.id, chunkId)))();
   }
 
-  const pending = options.chunks.filter((chunk) => recorded.get(chunk.id) !== textHash(chunk.text));
+  const pending = options.chunks.filter((chunk) => recorded.get(chunk.id) !== textHash(embeddingText(chunk)));
   const alreadyEmbedded = options.chunks.length - pending.length;
   const record = database.prepare(
     'INSERT OR REPLACE INTO embedded_chunks (embedder_id, chunk_id, text_hash, embedded_at) VALUES (?, ?, ?, ?)',
@@ -68,7 +68,7 @@ export async function runEmbedding(options: EmbeddingRunOptions): Promise<Embedd
     options.signal?.throwIfAborted();
     const batch = pending.slice(start, start + batchSize);
     const vectors = await embedder.embed(
-      batch.map((chunk) => chunk.text),
+      batch.map(embeddingText),
       { signal: options.signal, purpose: 'document' },
     );
     await collection.upsert(
@@ -77,7 +77,7 @@ export async function runEmbedding(options: EmbeddingRunOptions): Promise<Embedd
     );
     // Recorded only after the vectors are stored: a kill in between re-embeds this batch, never skips it.
     const now = new Date().toISOString();
-    database.transaction(() => batch.forEach((chunk) => record.run(embedder.id, chunk.id, textHash(chunk.text), now)))();
+    database.transaction(() => batch.forEach((chunk) => record.run(embedder.id, chunk.id, textHash(embeddingText(chunk)), now)))();
     progress.done += batch.length;
     options.onProgress?.(progress);
   }
@@ -88,7 +88,7 @@ export async function runEmbedding(options: EmbeddingRunOptions): Promise<Embedd
 export function embeddedShare(database: SqliteDatabase, embedderId: string, chunks: readonly CatalogChunk[]): number {
   if (chunks.length === 0) return 1;
   const recorded = recordedHashes(database, embedderId);
-  return chunks.filter((chunk) => recorded.get(chunk.id) === textHash(chunk.text)).length / chunks.length;
+  return chunks.filter((chunk) => recorded.get(chunk.id) === textHash(embeddingText(chunk))).length / chunks.length;
 }
 
 function recordedHashes(database: SqliteDatabase, embedderId: string): Map<number, string> {

@@ -47,11 +47,13 @@ export function createSentencePieceTokenizer(vocabulary: SentencePieceVocabulary
   if (emptyTextId < 0) throw new Error(`the USE lite vocabulary has no "${wordSeparator}" piece`);
 
   function encode(text: string, maxTokens: number): number[] {
-    const normalized = text.normalize('NFKC');
+    // Every piece spans at most `longestPiece` symbols, so a prefix of that many symbols per
+    // wanted piece still yields them all; only pieces past the cut can differ. A symbol is
+    // at most two UTF-16 units, and NFKC rarely merges more than two into one: hence ×4.
+    const symbolLimit = Math.min(maxTokens, Math.floor(Number.MAX_SAFE_INTEGER / (longestPiece * 4))) * longestPiece;
+    const normalized = (text.length > symbolLimit * 4 ? text.slice(0, symbolLimit * 4) : text).normalize('NFKC');
     if (normalized.length === 0) return [emptyTextId];
-    // Every piece spans at most `longestPiece` symbols, so this prefix still yields more
-    // than `maxTokens` pieces when the text is longer; only the cut pieces differ.
-    const symbols = [...(wordSeparator + normalized.replaceAll(' ', wordSeparator))].slice(0, maxTokens * longestPiece);
+    const symbols = [...(wordSeparator + normalized.replaceAll(' ', wordSeparator))].slice(0, symbolLimit);
     return truncate(mergeUnknowns(viterbi(symbols)), maxTokens);
   }
 

@@ -1,0 +1,2 @@
+/** A worker whose model cannot load, as when the weights package is damaged. */
+throw new Error('group1-shard3of7 is truncated');
