@@ -11,9 +11,10 @@
  * SIMD binary and `setThreadsCount` has no effect (the probe below shows it). The
  * threaded-SIMD binary ships in @energetic-ai/core, but its pthread workers are started
  * from Blob URLs that Node's worker_threads cannot load, and XNNPACK caps its pool at
- * os.cpus().length / 2 — one thread on a 2-core machine. Forcing it (by patching globals
- * and the bundle's internals) gave ~1.3–1.5x; separate workers give more, touch no internals
- * and keep the main thread free.
+ * os.cpus().length / 2, one thread on a 2-core machine. Forcing it (a Worker shim, a
+ * patched os.cpus, re-registering the backend: globals and bundle internals) gave 1.3–1.5x
+ * with 2 threads and +80 MB for 8 preallocated pthreads; separate workers give ~1.8–1.9x,
+ * use public APIs only and keep the main thread free.
  */
 import { spawnSync } from 'node:child_process';
 import os from 'node:os';

@@ -35,6 +35,14 @@ function pseudoRandom(seed: number): () => number {
   };
 }
 
+/** A passage of 3 to 12 sentences, with a unique token so BM25 has rare terms too. */
+export function syntheticPassage(index: number): string {
+  const random = pseudoRandom(index + 7);
+  const count = 3 + Math.floor(random() * 10);
+  const picked = Array.from({ length: count }, () => sentences[Math.floor(random() * sentences.length)]!);
+  return `${picked.join(' ')} Reference span-${index % 5000}.`;
+}
+
 export function syntheticEmail(index: number): string {
   const random = pseudoRandom(index + 1);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;

@@ -4,6 +4,7 @@ import { buildBm25Index } from '../../src/rag/bm25-index.js';
 import type { CatalogChunk } from '../../src/rag/chunk-catalog.js';
 import { maximalMarginalRelevance } from '../../src/rag/maximal-marginal-relevance.js';
 import { reciprocalRankFusion } from '../../src/rag/reciprocal-rank-fusion.js';
+import { createTopK } from '../../src/rag/top-k.js';
 import { matchesFilter } from '../../src/rag/search-filter.js';
 
 function chunk(id: number, text: string, extra: Partial<CatalogChunk> = {}): CatalogChunk {
@@ -55,4 +56,23 @@ test('MMR keeps one of several near-identical passages', () => {
   ];
   assert.deepEqual(maximalMarginalRelevance(candidates, 2).map((candidate) => candidate.id), [1, 4]);
   assert.equal(maximalMarginalRelevance(candidates, 10).length, 4);
+});
+
+test('top-k keeps the k best, best first, ties in offer order', () => {
+  const best = createTopK<string>(3);
+  const offers: [string, number][] = [['a', 1], ['b', 5], ['c', 3], ['d', 5], ['e', 0.5], ['f', 4]];
+  for (const [item, score] of offers) if (best.wouldAccept(score)) best.offer(item, score);
+  assert.deepEqual(best.sorted().map(({ item }) => item), ['b', 'd', 'f']);
+  assert.ok(!best.wouldAccept(4));
+  assert.deepEqual(createTopK<string>(0).sorted(), []);
+});
+
+test('BM25 scores match the textbook formula', () => {
+  const corpus = [chunk(1, 'drain drain deck'), chunk(2, 'deck rail'), chunk(3, 'rail post post post')];
+  const [match] = buildBm25Index(corpus).search('drain', { limit: 1 });
+  const averageLength = (3 + 2 + 4) / 3;
+  const inverseFrequency = Math.log(1 + (3 - 1 + 0.5) / (1 + 0.5));
+  const expected = (inverseFrequency * 2 * 2.2) / (2 + 1.2 * (0.25 + (0.75 * 3) / averageLength));
+  assert.equal(match?.chunkId, 1);
+  assert.ok(Math.abs(match!.score - expected) < 1e-9);
 });

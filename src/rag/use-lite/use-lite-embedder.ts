@@ -19,8 +19,8 @@ export interface UseLiteEmbedderOptions {
   batchSize?: number;
   /**
    * Worker threads, each running its own copy of the model on one core and holding ~115 MB
-   * (default: the cores available, at most 4). The pool is shared, so it has the most
-   * workers any live embedder asked for.
+   * (default: the cores available, at most 4). The pool is shared: it grows to the most
+   * workers any embedder asks for, and closes when the last embedder does.
    */
   threads?: number;
 }

@@ -64,6 +64,12 @@ export async function startUseLitePool(count: number, options: UseLitePoolOption
       thread.on('message', (reply: WorkerReply) => {
         if (reply.type === 'ready') {
           loaded = true;
+          if (closing) {
+            // Loaded while the pool closed (a replacement, or a grow racing close).
+            void thread.terminate();
+            reject(new Error('the USE lite pool was closed'));
+            return;
+          }
           // Idle workers must not keep the process alive; a busy one does (see dispatch).
           thread.unref();
           workers.push(worker);
