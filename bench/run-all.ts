@@ -4,7 +4,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const folder = path.dirname(fileURLToPath(import.meta.url));
-const benchmarks: [string, ...string[]][] = [['ingest-throughput.ts'], ['mbox-memory.ts']];
+const benchmarks: [string, ...string[]][] = [
+  ['ingest-throughput.ts'],
+  ['mbox-memory.ts'],
+  ['embedding-use-lite.ts'],
+  ['embedding-onnx.ts'],
+  ['search-latency.ts'],
+];
 
 for (const [file, ...args] of benchmarks) {
   process.stdout.write(`\n== ${file} ==\n`);
