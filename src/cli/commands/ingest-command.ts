@@ -78,6 +78,7 @@ function formatSummary(summary: IngestSummary, storeFile: string): string {
     `  chunks:     ${summary.chunks}`,
     `  time:       ${(summary.durationMs / 1000).toFixed(1)} s`,
   ];
+  if (summary.chunks > 0) lines.push(`  next:       \`persona embed --persona ${summary.persona}\` for dense search (BM25 search works already)`);
   if (summary.skipped.length > 0) {
     lines.push('  skipped files:');
     for (const skipped of summary.skipped) lines.push(`    ${skipped.path}: ${skipped.reason}`);
