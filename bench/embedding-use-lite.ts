@@ -1,6 +1,6 @@
 /**
  * USE lite (the embedded default embedder): load time, query latency and texts/s for short
- * (~10 words) and long (100–170 words) texts, at batch sizes 1, 8, 32 and 64, with 1 and 2
+ * (~10 words) and long (100–170 words) texts, at batch sizes 1, 8, 16, 32 and 64, with 1 and 2
  * worker threads; plus the library's own main-thread path for comparison, and a probe of
  * TF.js' WASM threading. Prints medians.
  *
@@ -23,7 +23,7 @@ import { createUseLiteEmbedder, type UseLiteEmbedder } from '../src/rag/use-lite
 
 const quick = process.argv.includes('--quick');
 const repetitions = quick ? 2 : 5;
-const batchSizes = [1, 8, 32, 64];
+const batchSizes = [1, 8, 16, 32, 64];
 const threadCounts = [1, 2];
 
 const sentences = [

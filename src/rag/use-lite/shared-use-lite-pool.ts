@@ -1,6 +1,6 @@
 /**
  * One USE lite pool per process, shared by every embedder that asks for it: each worker
- * holds ~115 MB, and loading takes ~0.3 s. The pool closes when its last user releases it.
+ * holds 160–240 MB, and loading takes 0.4–0.8 s. The pool closes when its last user releases it.
  */
 import { startUseLitePool, type UseLitePool } from './use-lite-pool.js';
 

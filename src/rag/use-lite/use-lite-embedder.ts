@@ -5,8 +5,10 @@
  * workers refuse any connection (network-guard.ts).
  *
  * The model runs in worker threads (use-lite-pool.ts), shared by every embedder in the
- * process. Measured on 2 cores (bench/embedding-use-lite.ts): 2 workers embed ~1.7x as
- * many texts a second as 1; batches help short texts ~2.5x and long ones hardly at all.
+ * process. Measured on 2 cores (bench/embedding-use-lite.ts), batches of 32: 1 worker
+ * embeds ~230 short or ~21 long (100–170-word) texts a second, 2 workers ~420 and ~39.
+ * Batching helps short texts ~1.7x over one at a time, long ones ~1.2x; beyond 8–16 texts
+ * a batch it only grows the WASM heap.
  */
 import os from 'node:os';
 import { ConfigError } from '../../errors.js';
@@ -15,12 +17,16 @@ import { leaseUseLitePool } from './shared-use-lite-pool.js';
 import { useLiteDimensions } from './use-lite-pool.js';
 
 export interface UseLiteEmbedderOptions {
-  /** Most texts per model run (default 32); a call is also split so every worker gets some. */
+  /**
+   * Most texts per model run (default 16: as fast as 32 or 64, and each worker's WASM heap
+   * grows ~55 MB less than at 32). A call is also split so that every worker gets some.
+   */
   batchSize?: number;
   /**
-   * Worker threads, each running its own copy of the model on one core and holding ~115 MB
-   * (default: the cores available, at most 4). The pool is shared: it grows to the most
-   * workers any embedder asks for, and closes when the last embedder does.
+   * Worker threads, each running its own copy of the model on one core (default: the cores
+   * available, at most 2, the most measured). Each holds ~160 MB once loaded and ~240 MB
+   * once busy. The pool is shared: it grows to the most workers any embedder asks for, and
+   * closes when the last embedder does.
    */
   threads?: number;
 }
@@ -38,8 +44,8 @@ export interface UseLiteEmbedder extends Embedder, AsyncDisposable {
  */
 export const useLiteMaxTokens = 128;
 
-const defaultBatchSize = 32;
-const defaultThreadCeiling = 4;
+const defaultBatchSize = 16;
+const defaultThreadCeiling = 2;
 
 function positiveInteger(name: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
