@@ -6,6 +6,7 @@
 import type { SqliteDatabase } from '../store/open-database.js';
 import type { CatalogChunk } from './chunk-catalog.js';
 import { embeddingText, textHash } from './chunk-catalog.js';
+import { embedLongTexts } from './embed-long-texts.js';
 import type { Embedder } from './embedder.js';
 import type { VectorCollection, VectorMetadata } from './vector-store.js';
 
@@ -67,10 +68,7 @@ export async function runEmbedding(options: EmbeddingRunOptions): Promise<Embedd
   for (let start = 0; start < pending.length; start += batchSize) {
     options.signal?.throwIfAborted();
     const batch = pending.slice(start, start + batchSize);
-    const vectors = await embedder.embed(
-      batch.map(embeddingText),
-      { signal: options.signal, purpose: 'document' },
-    );
+    const vectors = await embedLongTexts(embedder, batch.map(embeddingText), { signal: options.signal, purpose: 'document' });
     await collection.upsert(
       batch.map((chunk, index) => ({ id: vectorId(chunk.id), vector: vectors[index]!, metadata: vectorMetadata(chunk) })),
       { signal: options.signal },

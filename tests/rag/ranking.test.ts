@@ -5,6 +5,7 @@ import type { CatalogChunk } from '../../src/rag/chunk-catalog.js';
 import { maximalMarginalRelevance } from '../../src/rag/maximal-marginal-relevance.js';
 import { reciprocalRankFusion } from '../../src/rag/reciprocal-rank-fusion.js';
 import { createTopK } from '../../src/rag/top-k.js';
+import { splitIntoWindows } from '../../src/rag/embed-long-texts.js';
 import { matchesFilter } from '../../src/rag/search-filter.js';
 
 function chunk(id: number, text: string, extra: Partial<CatalogChunk> = {}): CatalogChunk {
@@ -75,4 +76,12 @@ test('BM25 scores match the textbook formula', () => {
   const expected = (inverseFrequency * 2 * 2.2) / (2 + 1.2 * (0.25 + (0.75 * 3) / averageLength));
   assert.equal(match?.chunkId, 1);
   assert.ok(Math.abs(match!.score - expected) < 1e-9);
+});
+
+test('long texts are cut into word windows, a short tail joins the last window', () => {
+  const words = (count: number): string => Array.from({ length: count }, (_, index) => `w${index}`).join(' ');
+  assert.deepEqual(splitIntoWindows(words(10), 89), [words(10)]);
+  assert.equal(splitIntoWindows(words(200), 89).length, 2, '89 + 89 + 22: the tail of 22 is folded in');
+  assert.equal(splitIntoWindows(words(250), 89).length, 3);
+  assert.equal(splitIntoWindows(words(250), 89).join(' '), words(250));
 });
