@@ -10,7 +10,7 @@ test('every subcommand has --help', (context) => {
   const home = temporaryFolder(context);
   const top = runPersona(home, ['--help']);
   assert.equal(top.status, 0);
-  for (const command of ['ingest', 'clean', 'sources', 'forget']) {
+  for (const command of ['ingest', 'clean', 'sources', 'forget', 'embed', 'search']) {
     assert.match(top.stdout, new RegExp(`\\n\\s+${command}\\b`));
     const help = runPersona(home, [command, '--help']);
     assert.equal(help.status, 0, `${command} --help`);
@@ -64,13 +64,13 @@ test('ingest, sources and forget work together; --strict fails on skips; bad pat
   writeFileSync(eml, makeEmail({ messageId: 'note@x', body: 'The deck is fine.' }));
   writeFileSync(garbage, Buffer.from([0, 1, 2, 3, 4, 5]));
 
-  const ingest = runPersona(home, ['ingest', corpus, '--persona', 'meera', '--author', 'meera@kaveri-bridgeworks.example', '--json']);
+  const ingest = runPersona(home, ['ingest', corpus, '--persona', 'meera', '--author', 'meera@kaveri-bridgeworks.example', '--json', '--no-embed']);
   assert.equal(ingest.status, 0, ingest.stderr);
   const summary = JSON.parse(ingest.stdout) as { added: Record<string, number>; skipped: { path: string; reason: string }[] };
   assert.equal(summary.added.email, 1);
   assert.deepEqual(summary.skipped.map((skipped) => skipped.path), [garbage]);
 
-  const strict = runPersona(home, ['ingest', corpus, '--persona', 'meera', '--strict']);
+  const strict = runPersona(home, ['ingest', corpus, '--persona', 'meera', '--strict', '--no-embed']);
   assert.equal(strict.status, 1);
   assert.match(strict.stdout, /garbage\.eml: binary data/);
 
@@ -86,7 +86,7 @@ test('ingest, sources and forget work together; --strict fails on skips; bad pat
   assert.equal(unknown.status, 1);
   assert.match(unknown.stderr, /No ingested source matches .*nothing-here\.eml/);
 
-  const missing = runPersona(home, ['ingest', path.join(folder, 'missing-folder'), '--json']);
+  const missing = runPersona(home, ['ingest', path.join(folder, 'missing-folder'), '--json', '--no-embed']);
   assert.equal(missing.status, 0);
   assert.match(missing.stdout, /no such file or folder/);
 });

@@ -29,7 +29,7 @@ test('bad inputs are skipped with reasons, good ones stored, and the run exits 0
   writeFileSync(file('broken.json'), '{"title": "half a conversa');
   writeFileSync(file('note.eml'), makeEmail({ messageId: 'note@x', body: 'The culvert is clear.' }));
 
-  const run = runPersona(home, ['ingest', corpus, '--persona', 'meera', '--author', 'Meera Krishnan', '--json'], { PERSONA_MAX_UNZIPPED_BYTES: String(8 * 1024 * 1024) });
+  const run = runPersona(home, ['ingest', corpus, '--persona', 'meera', '--author', 'Meera Krishnan', '--json', '--no-embed'], { PERSONA_MAX_UNZIPPED_BYTES: String(8 * 1024 * 1024) });
   assert.equal(run.status, 0, run.stderr);
   const summary = JSON.parse(run.stdout) as { added: Record<string, number>; skipped: { path: string; reason: string }[] };
   const reasons = Object.fromEntries(summary.skipped.map((skipped) => [path.basename(skipped.path), skipped.reason]));

@@ -19,7 +19,7 @@ const fileCount = 12;
 const messagesPerFile = 300;
 
 function ingestArguments(corpus: string): string[] {
-  return [personaCommand, 'ingest', corpus, '--persona', 'meera', '--author', 'meera@kaveri-bridgeworks.example', '--json'];
+  return [personaCommand, 'ingest', corpus, '--persona', 'meera', '--author', 'meera@kaveri-bridgeworks.example', '--json', '--no-embed'];
 }
 
 function environmentFor(home: string): NodeJS.ProcessEnv {

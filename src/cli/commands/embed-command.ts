@@ -1,25 +1,44 @@
 /** `persona embed`: embed the chunks that have no vector yet (incremental, resumable). */
 import type { Command } from 'commander';
+import { describeError } from '../../errors.js';
 import { runEmbedding } from '../../rag/embedding-job.js';
 import { openRetrieval } from '../../rag/open-retrieval.js';
+import { finishJob, runningJob, startJob, updateJobProgress } from '../../store/job-repository.js';
 import { openStore } from '../../store/store.js';
 import { configFor, printJson } from '../command-context.js';
 import { createProgressBar } from '../progress-bar.js';
 
+export function embeddingJobId(persona: string, embedderId: string): string {
+  return `embed:${persona}:${embedderId}`;
+}
+
 export function registerEmbedCommand(program: Command): void {
   program
     .command('embed')
-    .description('Embed the persona\'s chunks for dense search. Only new or changed chunks are embedded; an interrupted run resumes; vectors of forgotten sources are removed. Search works (BM25 only) before this finishes.')
+    .description(
+      "Embed the persona's chunks for dense search. Only new or changed chunks are embedded; an interrupted run resumes; vectors of forgotten sources are removed. `persona ingest` starts this in the background; search works (BM25 only) until it finishes. If a run is already going, shows its progress.",
+    )
     .option('-p, --persona <id>', 'the persona (default: $PERSONA_DEFAULT or "default")')
     .option('--json', 'print the result as JSON')
     .action(async (flags: { persona?: string; json?: boolean }, command: Command) => {
       const config = configFor(command, { persona: flags.persona });
       using store = openStore(config);
+      const jobId = embeddingJobId(config.persona, config.retrieval.embedder);
+      const running = runningJob(store.database, jobId);
+      if (running) {
+        const { done, total } = running.progress as { done?: number; total?: number };
+        if (flags.json) return printJson({ persona: config.persona, running: true, pid: running.pid, done, total });
+        process.stdout.write(`An embedding run is already going (process ${running.pid}): ${done ?? 0}/${total ?? '?'} chunks\n`);
+        return;
+      }
       await using retrieval = await openRetrieval(config, store, config.persona);
+      startJob(store.database, jobId, 'embed');
       const progressBar = createProgressBar();
       const controller = new AbortController();
       const stop = (): void => controller.abort(new Error('interrupted'));
       process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+      let lastRecorded = 0;
       try {
         const result = await runEmbedding({
           database: store.database,
@@ -27,8 +46,15 @@ export function registerEmbedCommand(program: Command): void {
           embedder: retrieval.embedder,
           collection: retrieval.collection,
           signal: controller.signal,
-          onProgress: (progress) => progressBar.update(progress.total ? progress.done / progress.total : 1, `${progress.done}/${progress.total} chunks (${retrieval.embedder.id})`),
+          onProgress: (progress) => {
+            progressBar.update(progress.total ? progress.done / progress.total : 1, `${progress.done}/${progress.total} chunks (${retrieval.embedder.id})`);
+            if (Date.now() - lastRecorded > 1000 || progress.done === progress.total) {
+              lastRecorded = Date.now();
+              updateJobProgress(store.database, jobId, { ...progress });
+            }
+          },
         });
+        finishJob(store.database, jobId, { status: 'done', result });
         progressBar.done();
         if (flags.json) printJson({ persona: config.persona, embedder: retrieval.embedder.id, ...result });
         else {
@@ -36,9 +62,13 @@ export function registerEmbedCommand(program: Command): void {
             `Embedded ${result.embedded} chunks with ${retrieval.embedder.id} (${result.alreadyEmbedded} already embedded, ${result.deleted} stale vectors removed)\n`,
           );
         }
+      } catch (error) {
+        finishJob(store.database, jobId, { status: controller.signal.aborted ? 'cancelled' : 'failed', error: describeError(error) });
+        throw error;
       } finally {
         progressBar.done();
         process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
       }
     });
 }

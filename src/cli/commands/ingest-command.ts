@@ -6,6 +6,7 @@ import type { IngestSummary } from '../../ingest/ingest-summary.js';
 import { openStore } from '../../store/store.js';
 import { collect, configFor, printJson } from '../command-context.js';
 import { createProgressBar } from '../progress-bar.js';
+import { startBackgroundEmbedding } from '../start-background-embedding.js';
 
 interface IngestFlags {
   author: string[];
@@ -14,6 +15,7 @@ interface IngestFlags {
   strict?: boolean;
   chunkTokens?: string;
   chunkOverlap?: string;
+  embed: boolean;
 }
 
 export function registerIngestCommand(program: Command): void {
@@ -27,6 +29,7 @@ export function registerIngestCommand(program: Command): void {
     .option('--chunk-overlap <n>', 'tokens repeated between neighbouring chunks (default 60)')
     .option('--json', 'print the summary as JSON on stdout')
     .option('--strict', 'exit with status 1 if any file or message was skipped')
+    .option('--no-embed', 'do not start embedding the new chunks in the background (run `persona embed` later)')
     .addHelpText('after', '\nExample:\n  persona ingest ~/mail/archive.mbox ~/Documents/letters --author ada@example.com --author "Ada Quill" --persona ada')
     .action(async (paths: string[], flags: IngestFlags, command: Command) => {
       const config = configFor(command, { persona: flags.persona });
@@ -60,8 +63,14 @@ export function registerIngestCommand(program: Command): void {
         progressBar.done();
         process.off('SIGINT', stop);
       }
-      if (flags.json) printJson(summary);
-      else process.stdout.write(formatSummary(summary, store.file));
+      const background = flags.embed && summary.chunks > 0 ? startBackgroundEmbedding(config.home, config.persona) : undefined;
+      if (flags.json) printJson({ ...summary, backgroundEmbedding: background });
+      else {
+        process.stdout.write(formatSummary(summary, store.file));
+        if (background) {
+          process.stdout.write(`  embedding:  started in the background (process ${background.pid}, log ${background.log}); \`persona embed\` shows its progress\n`);
+        }
+      }
       if (flags.strict && (summary.skipped.length > 0 || summary.skippedRecords.length > 0)) process.exitCode = 1;
     });
 }
@@ -78,7 +87,6 @@ function formatSummary(summary: IngestSummary, storeFile: string): string {
     `  chunks:     ${summary.chunks}`,
     `  time:       ${(summary.durationMs / 1000).toFixed(1)} s`,
   ];
-  if (summary.chunks > 0) lines.push(`  next:       \`persona embed --persona ${summary.persona}\` for dense search (BM25 search works already)`);
   if (summary.skipped.length > 0) {
     lines.push('  skipped files:');
     for (const skipped of summary.skipped) lines.push(`    ${skipped.path}: ${skipped.reason}`);

@@ -4,6 +4,7 @@
  */
 import { createChromaVectorStore } from './chroma-vector-store.js';
 import { HEARTBEAT_ROUTE, startChromaServer, type ChromaServer, type ChromaServerEvent } from './chroma-server.js';
+import { claimServer, type ServerClaim } from './server-ownership.js';
 import { VectorStoreError } from './vector-store-error.js';
 import type { VectorStore } from '../vector-store.js';
 
@@ -42,17 +43,29 @@ export async function openVectorStore(options: OpenVectorStoreOptions): Promise<
   const chromaUrl = options.chromaUrl?.trim();
   let server: ChromaServer | undefined;
   let url: string;
+  let claim: ServerClaim | undefined;
   if (chromaUrl) {
     await checkExternal(chromaUrl, options.signal);
     url = chromaUrl;
-  } else {
-    server = await startChromaServer({
-      dataFolder: options.dataFolder,
-      ...(options.log ? { log: options.log } : {}),
-      ...(options.onServerEvent ? { onEvent: options.onServerEvent } : {}),
-      ...(options.signal ? { signal: options.signal } : {}),
-    });
+  } else if ((claim = await claimServer(options.dataFolder, { signal: options.signal })).owned) {
+    const ownedClaim = claim;
+    try {
+      server = await startChromaServer({
+        dataFolder: options.dataFolder,
+        ...(options.log ? { log: options.log } : {}),
+        ...(options.onServerEvent ? { onEvent: options.onServerEvent } : {}),
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
+    } catch (error) {
+      ownedClaim.release();
+      throw error;
+    }
+    ownedClaim.publish(server.url);
     url = server.url;
+  } else {
+    // Another persona process runs the embedded server on this folder: share it.
+    await checkExternal(claim.url, options.signal);
+    url = claim.url;
   }
   const embedded = server;
   const store = createChromaVectorStore({
@@ -64,6 +77,7 @@ export async function openVectorStore(options: OpenVectorStoreOptions): Promise<
     closing ??= (async () => {
       await store.close();
       await embedded?.close();
+      if (claim?.owned) claim.release();
     })();
     return closing;
   };
