@@ -20,6 +20,7 @@ import type { Readable } from 'node:stream';
 import { resolveChromaCli } from './chroma-cli.js';
 import { findFreePort, isPortFree } from './free-port.js';
 import { VectorStoreError } from './vector-store-error.js';
+import { sleep } from './abortable-sleep.js';
 
 export const HEARTBEAT_ROUTE = '/api/v2/heartbeat';
 
@@ -150,21 +151,6 @@ function describeExit(info: ExitInfo): string {
 
 function describeTail(tail: readonly string[]): string {
   return tail.length === 0 ? ' It wrote nothing to stderr.' : ` Its last stderr lines:\n  ${tail.join('\n  ')}`;
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 /** Waits for `promise` at most `ms`; true when it settled in time. The timer never outlives the wait. */

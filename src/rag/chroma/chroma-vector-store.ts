@@ -16,6 +16,7 @@ import { performance } from 'node:perf_hooks';
 import type { VectorCollection, VectorFilter, VectorMatch, VectorMetadata, VectorRecord, VectorStore } from '../vector-store.js';
 import { toChromaWhere } from './chroma-where.js';
 import { VectorStoreError } from './vector-store-error.js';
+import { sleep } from './abortable-sleep.js';
 
 export interface ChromaVectorStoreOptions {
   /** e.g. `http://127.0.0.1:8000`; a path in the URL is not supported by the client. */
@@ -51,21 +52,6 @@ function isConnectionFailure(error: unknown): boolean {
   // A connection cut while a response is read (the server killed mid-request) surfaces
   // from fetch as a bare TypeError, outside the client's own error classes.
   return error instanceof TypeError && /fetch failed|terminated|socket/i.test(error.message);
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 /**

@@ -1,12 +1,4 @@
-/** Whether a process with this pid exists (signal 0 checks without sending anything). */
-export function isProcessAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+export { isProcessAlive } from '../../../src/process-alive.js';
 
 /** Resident memory of a process in MiB, from /proc (Linux only; undefined elsewhere). */
 export async function residentMemoryMib(pid: number): Promise<number | undefined> {
