@@ -1,0 +1,50 @@
+/**
+ * The LLM engine contract: chat messages in, a stream of text deltas out. Engines: llama
+ * (node-llama-cpp, GGUF + LoRA), openai (any OpenAI-compatible server), recall (no model:
+ * the persona's own closest verbatim answers).
+ */
+export interface ChatMessage {
+  role: 'system' | 'user' | 'assistant';
+  content: string;
+}
+
+/** Which LoRA adapter answers; engines that cannot apply adapters ignore it and say so in capabilities. */
+export interface AdapterChoice {
+  id: string;
+  /** The adapter's GGUF file (llama engine). */
+  filePath?: string;
+  /** LoRA scale, default 1. */
+  scale?: number;
+  /** The name a remote server knows it by: vLLM's LoRA model name, or llama-server's adapter id. */
+  servedName?: string;
+}
+
+export interface GenerateRequest {
+  messages: readonly ChatMessage[];
+  adapter?: AdapterChoice;
+  signal?: AbortSignal;
+  maxTokens?: number;
+  /** 0 = greedy (tests and reproducible runs). */
+  temperature?: number;
+  seed?: number;
+}
+
+export interface TextDelta {
+  type: 'text-delta';
+  text: string;
+}
+
+export interface LlmEngineCapabilities {
+  adapters: boolean;
+  streaming: boolean;
+  /** Whether it runs a model at all (recall does not). */
+  generative: boolean;
+}
+
+export interface LlmEngine {
+  readonly id: 'llama' | 'openai' | 'recall';
+  readonly capabilities: LlmEngineCapabilities;
+  /** Streams the answer; an abort ends the stream quietly (an abort is a normal ending, not an error). */
+  generate(request: GenerateRequest): AsyncIterable<TextDelta>;
+  close(): Promise<void>;
+}
