@@ -40,6 +40,8 @@ const configSchema = z.object({
   }),
   /** Where downloaded model files live (`persona models pull`). */
   modelsFolder: z.string().min(1),
+  /** LoRA adapters (`adapters/`) and their `manifest.json`. */
+  vaultFolder: z.string().min(1),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -60,6 +62,7 @@ const environmentNames: Record<string, string> = {
   'retrieval.embedder': 'PERSONA_EMBEDDER',
   'retrieval.chromaUrl': 'CHROMA_URL',
   modelsFolder: 'PERSONA_MODELS',
+  vaultFolder: 'PERSONA_VAULT',
 };
 
 export interface LoadConfigOptions {
@@ -104,6 +107,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
       chromaUrl: pick(fileRetrieval.chromaUrl, environment.CHROMA_URL, overrides.retrieval?.chromaUrl),
     },
     modelsFolder: path.resolve(String(pick(fromFile.modelsFolder, environment.PERSONA_MODELS, overrides.modelsFolder) ?? 'models')),
+    vaultFolder: path.resolve(String(pick(fromFile.vaultFolder, environment.PERSONA_VAULT, overrides.vaultFolder) ?? 'vault')),
   };
 
   const result = configSchema.safeParse(candidate);
