@@ -1,0 +1,106 @@
+/**
+ * The text path of one turn: retrieve, build the prompt, pick the adapter, stream the
+ * answer, remember the turn. Voice sessions and `persona ask` both run this.
+ */
+import type { SearchHit } from '../rag/hybrid-retriever.js';
+import type { HybridRetriever } from '../rag/hybrid-retriever.js';
+import { addTurn, recentTurns } from '../store/conversation-repository.js';
+import { findPersona } from '../store/persona-repository.js';
+import type { Store } from '../store/store.js';
+import type { AdapterVault } from './adapter-vault.js';
+import { buildPrompt } from './build-prompt.js';
+import { chooseAdapter, type AdapterDecision, type AdapterRequest } from './choose-adapter.js';
+import type { ChatMessage, LlmEngine } from './llm-engine.js';
+import { loadStyleHints } from './style-hints.js';
+
+export interface AnswerOptions {
+  store: Store;
+  retriever: HybridRetriever;
+  engine: LlmEngine;
+  vault: AdapterVault;
+  persona: string;
+  conversationId: string;
+  question: string;
+  adapter?: Omit<AdapterRequest, 'persona'>;
+  budgetTokens?: number;
+  signal?: AbortSignal;
+  onDelta?: (text: string) => void;
+}
+
+export interface AnswerTimings {
+  retrievalMs: number;
+  firstTokenMs?: number;
+  totalMs: number;
+}
+
+export interface Answer {
+  answer: string;
+  sources: { id: string; label: string; source: string; page?: number; date?: string }[];
+  adapter: { id?: string; reason: AdapterDecision['reason'] | 'engine-has-no-adapters' };
+  engine: LlmEngine['id'];
+  aborted: boolean;
+  timings: AnswerTimings;
+}
+
+export async function answerQuestion(options: AnswerOptions): Promise<Answer> {
+  const started = performance.now();
+  const { database } = options.store;
+  const { hits } = await options.retriever.search(options.question, { k: 5, signal: options.signal });
+  const retrievalMs = performance.now() - started;
+
+  const history: ChatMessage[] = recentTurns(database, options.persona, { limit: 12 })
+    .filter((turn) => turn.conversationId === options.conversationId)
+    .map((turn) => ({ role: turn.role === 'user' ? 'user' : 'assistant', content: turn.text }));
+  const earlier: ChatMessage[] = recentTurns(database, options.persona, { limit: 8, excludeConversation: options.conversationId }).map((turn) => ({
+    role: turn.role === 'user' ? 'user' : 'assistant',
+    content: turn.text,
+  }));
+  const messages = buildPrompt({
+    personaName: findPersona(database, options.persona)?.displayName ?? options.persona,
+    styleHints: loadStyleHints(database, options.persona),
+    exemplars: exemplarsFrom(hits),
+    knowledge: hits.map((hit, index) => ({ id: `S${index + 1}`, label: hit.citation.label, text: hit.text })),
+    earlier,
+    history,
+    question: options.question,
+    budgetTokens: options.budgetTokens ?? 6000,
+  });
+
+  const decision: AdapterDecision | undefined = options.engine.capabilities.adapters
+    ? chooseAdapter(options.vault, { persona: options.persona, ...options.adapter })
+    : undefined;
+  const adapter = decision?.adapter
+    ? { id: decision.adapter.id, filePath: options.vault.filePath(decision.adapter), scale: decision.adapter.scale, servedName: decision.adapter.servedName }
+    : undefined;
+
+  let answer = '';
+  let firstTokenMs: number | undefined;
+  for await (const delta of options.engine.generate({ messages, adapter, signal: options.signal })) {
+    firstTokenMs ??= performance.now() - started;
+    answer += delta.text;
+    options.onDelta?.(delta.text);
+  }
+  const aborted = options.signal?.aborted ?? false;
+  // The recall engine speaks passages it found itself: those are its sources.
+  const spoken = 'lastSources' in options.engine ? (options.engine as { lastSources: readonly SearchHit[] }).lastSources : hits;
+  const sources = spoken.map((hit, index) => ({ id: `S${index + 1}`, label: hit.citation.label, source: hit.citation.source, page: hit.citation.page, date: hit.citation.date }));
+  const timings: AnswerTimings = { retrievalMs, firstTokenMs, totalMs: performance.now() - started };
+  addTurn(database, options.conversationId, { role: 'user', text: options.question });
+  addTurn(database, options.conversationId, { role: 'persona', text: answer, adapterId: adapter?.id, sources, timings: { ...timings, firstTokenMs: firstTokenMs ?? -1 } });
+  return {
+    answer,
+    sources,
+    adapter: decision ? { id: decision.adapter?.id, reason: decision.reason } : { reason: 'engine-has-no-adapters' },
+    engine: options.engine.id,
+    aborted,
+    timings,
+  };
+}
+
+/** The persona's own words among the hits, shortened: they show the voice. */
+function exemplarsFrom(hits: readonly SearchHit[]): string[] {
+  return hits
+    .filter((hit) => hit.isPersona)
+    .slice(0, 2)
+    .map((hit) => hit.text.split(/\s+/).slice(0, 60).join(' '));
+}
