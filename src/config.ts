@@ -42,6 +42,18 @@ const configSchema = z.object({
   modelsFolder: z.string().min(1),
   /** LoRA adapters (`adapters/`) and their `manifest.json`. */
   vaultFolder: z.string().min(1),
+  llm: z.object({
+    /** auto: llama when its model file is present, else recall (which needs no model). */
+    engine: z.enum(['auto', 'llama', 'openai', 'recall']),
+    /** A GGUF path, or the name of a model in models/manifest.json. */
+    model: z.string().min(1),
+    gpu: z.enum(['auto', 'off']),
+    /** An OpenAI-compatible server (llama-server, vLLM, Ollama) for the openai engine. */
+    url: z.string().url().optional(),
+    apiModel: z.string().min(1),
+    apiKey: z.string().optional(),
+    adapterMode: z.enum(['vllm', 'llama-server', 'none']),
+  }),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -63,6 +75,13 @@ const environmentNames: Record<string, string> = {
   'retrieval.chromaUrl': 'CHROMA_URL',
   modelsFolder: 'PERSONA_MODELS',
   vaultFolder: 'PERSONA_VAULT',
+  'llm.engine': 'PERSONA_LLM_ENGINE',
+  'llm.model': 'PERSONA_LLM_MODEL',
+  'llm.gpu': 'PERSONA_LLM_GPU',
+  'llm.url': 'PERSONA_LLM_URL',
+  'llm.apiModel': 'PERSONA_LLM_API_MODEL',
+  'llm.apiKey': 'PERSONA_LLM_API_KEY',
+  'llm.adapterMode': 'PERSONA_LLM_ADAPTER_MODE',
 };
 
 export interface LoadConfigOptions {
@@ -84,6 +103,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   const fileStore = (fromFile.store ?? {}) as Record<string, unknown>;
   const fileIngest = (fromFile.ingest ?? {}) as Record<string, unknown>;
   const fileRetrieval = (fromFile.retrieval ?? {}) as Record<string, unknown>;
+  const fileLlm = (fromFile.llm ?? {}) as Record<string, unknown>;
   const overrides = options.overrides ?? {};
   const home = path.resolve(String(pick(fromFile.home, environment.PERSONA_HOME, overrides.home) ?? 'data'));
 
@@ -108,6 +128,15 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     },
     modelsFolder: path.resolve(String(pick(fromFile.modelsFolder, environment.PERSONA_MODELS, overrides.modelsFolder) ?? 'models')),
     vaultFolder: path.resolve(String(pick(fromFile.vaultFolder, environment.PERSONA_VAULT, overrides.vaultFolder) ?? 'vault')),
+    llm: {
+      engine: pick(fileLlm.engine, environment.PERSONA_LLM_ENGINE, overrides.llm?.engine) ?? 'auto',
+      model: pick(fileLlm.model, environment.PERSONA_LLM_MODEL, overrides.llm?.model) ?? 'llama-3-8b-instruct-q4_k_m',
+      gpu: pick(fileLlm.gpu, environment.PERSONA_LLM_GPU, overrides.llm?.gpu) ?? 'auto',
+      url: pick(fileLlm.url, environment.PERSONA_LLM_URL, overrides.llm?.url),
+      apiModel: pick(fileLlm.apiModel, environment.PERSONA_LLM_API_MODEL, overrides.llm?.apiModel) ?? 'default',
+      apiKey: pick(fileLlm.apiKey, environment.PERSONA_LLM_API_KEY, overrides.llm?.apiKey),
+      adapterMode: pick(fileLlm.adapterMode, environment.PERSONA_LLM_ADAPTER_MODE, overrides.llm?.adapterMode) ?? 'none',
+    },
   };
 
   const result = configSchema.safeParse(candidate);

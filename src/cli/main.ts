@@ -1,6 +1,7 @@
 /** The `persona` command: one subcommand per file under ./commands. */
 import { Command, CommanderError } from 'commander';
 import { PersonaError } from '../errors.js';
+import { registerAskCommand } from './commands/ask-command.js';
 import { registerCleanCommand } from './commands/clean-command.js';
 import { registerForgetCommand } from './commands/forget-command.js';
 import { registerIngestCommand } from './commands/ingest-command.js';
@@ -21,6 +22,7 @@ registerSourcesCommand(program);
 registerForgetCommand(program);
 registerEmbedCommand(program);
 registerSearchCommand(program);
+registerAskCommand(program);
 
 try {
   await program.parseAsync(process.argv);
