@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { PersonaError } from '../errors.js';
 import { registerAskCommand } from './commands/ask-command.js';
+import { registerModelsCommand } from './commands/models-command.js';
 import { registerCleanCommand } from './commands/clean-command.js';
 import { registerForgetCommand } from './commands/forget-command.js';
 import { registerIngestCommand } from './commands/ingest-command.js';
@@ -23,6 +24,7 @@ registerForgetCommand(program);
 registerEmbedCommand(program);
 registerSearchCommand(program);
 registerAskCommand(program);
+registerModelsCommand(program);
 
 try {
   await program.parseAsync(process.argv);

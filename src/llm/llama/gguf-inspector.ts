@@ -116,11 +116,10 @@ async function walk(reader: FileReader, fileSize: number): Promise<GgufSummary> 
   const metadataCount = await reader.uint64('metadata count');
   // Each tensor info takes at least 33 bytes and each metadata pair at least 14: counts
   // that could not fit in the file are corrupt, whatever the limit.
-  if (tensorCount > maximumTensorCount || tensorCount * 33 > fileSize) {
-    throw new MalformedGguf(`absurd tensor count ${tensorCount} for a file of ${fileSize} bytes`);
-  }
-  if (metadataCount > maximumMetadataCount || metadataCount * 14 > fileSize) {
-    throw new MalformedGguf(`absurd metadata count ${metadataCount} for a file of ${fileSize} bytes`);
+  if (tensorCount > maximumTensorCount) throw new MalformedGguf(`absurd tensor count ${tensorCount}`);
+  if (metadataCount > maximumMetadataCount) throw new MalformedGguf(`absurd metadata count ${metadataCount}`);
+  if (tensorCount * 33 + metadataCount * 14 > fileSize - 24) {
+    throw new MalformedGguf(`truncated or corrupt: ${tensorCount} tensors and ${metadataCount} metadata entries cannot fit in ${fileSize} bytes`);
   }
 
   const strings = new Map<string, string>();

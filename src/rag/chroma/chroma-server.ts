@@ -20,7 +20,7 @@ import type { Readable } from 'node:stream';
 import { resolveChromaCli } from './chroma-cli.js';
 import { findFreePort, isPortFree } from './free-port.js';
 import { VectorStoreError } from './vector-store-error.js';
-import { sleep } from './abortable-sleep.js';
+import { sleep } from '../../abortable-sleep.js';
 
 export const HEARTBEAT_ROUTE = '/api/v2/heartbeat';
 

@@ -16,7 +16,7 @@ import { performance } from 'node:perf_hooks';
 import type { VectorCollection, VectorFilter, VectorMatch, VectorMetadata, VectorRecord, VectorStore } from '../vector-store.js';
 import { toChromaWhere } from './chroma-where.js';
 import { VectorStoreError } from './vector-store-error.js';
-import { sleep } from './abortable-sleep.js';
+import { sleep } from '../../abortable-sleep.js';
 
 export interface ChromaVectorStoreOptions {
   /** e.g. `http://127.0.0.1:8000`; a path in the URL is not supported by the client. */
