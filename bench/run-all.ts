@@ -10,6 +10,7 @@ const benchmarks: [string, ...string[]][] = [
   ['embedding-use-lite.ts'],
   ['embedding-onnx.ts'],
   ['search-latency.ts'],
+  ['llm-llama.ts'],
 ];
 
 for (const [file, ...args] of benchmarks) {

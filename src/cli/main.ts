@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { PersonaError } from '../errors.js';
 import { registerAskCommand } from './commands/ask-command.js';
 import { registerModelsCommand } from './commands/models-command.js';
+import { registerAdaptersCommand } from './commands/adapters-command.js';
 import { registerCleanCommand } from './commands/clean-command.js';
 import { registerForgetCommand } from './commands/forget-command.js';
 import { registerIngestCommand } from './commands/ingest-command.js';
@@ -25,6 +26,7 @@ registerEmbedCommand(program);
 registerSearchCommand(program);
 registerAskCommand(program);
 registerModelsCommand(program);
+registerAdaptersCommand(program);
 
 try {
   await program.parseAsync(process.argv);

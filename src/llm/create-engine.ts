@@ -40,6 +40,6 @@ export async function createEngine(config: Config, name: EngineName, retriever: 
           `No GGUF model for "${config.llm.model}" (PERSONA_LLM_MODEL) in ${config.modelsFolder}; run \`persona models pull ${config.llm.model}\`, or give a .gguf path`,
         );
       }
-      return createLlamaEngine({ modelPath: modelFile, gpu: config.llm.gpu === 'off' ? false : 'auto' });
+      return createLlamaEngine({ modelPath: modelFile, gpu: config.llm.gpu === 'off' ? false : 'auto', modelName: config.llm.model });
   }
 }

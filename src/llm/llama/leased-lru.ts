@@ -34,6 +34,28 @@ interface Entry<T> {
   idle: Array<() => void>;
 }
 
+const aborted = Symbol('aborted');
+
+/** The value, or `aborted` as soon as `signal` aborts (creating a context can take a while). */
+function untilAborted<T>(value: Promise<T>, signal: AbortSignal | undefined): Promise<T | typeof aborted> {
+  if (signal === undefined) return value;
+  if (signal.aborted) return Promise.resolve(aborted);
+  return new Promise((resolve, reject) => {
+    const onAbort = (): void => resolve(aborted);
+    signal.addEventListener('abort', onAbort, { once: true });
+    value.then(
+      (result) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(result);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
 export function createLeasedLru<T>(options: { capacity: number; dispose: (value: T, key: string) => Promise<void> | void }): LeasedLru<T> {
   const entries = new Map<string, Entry<T>>();
   const disposals = new Set<Promise<void>>();
@@ -99,22 +121,31 @@ export function createLeasedLru<T>(options: { capacity: number; dispose: (value:
       if (signal?.aborted) return undefined;
       let entry = entries.get(key);
       if (entry === undefined) {
-        entry = { value: create(), held: false, waiters: [], idle: [] };
-        // A failed creation must not stay cached: the next caller tries again.
-        entry.value.catch(() => undefined);
+        const created: Entry<T> = { value: create(), held: false, waiters: [], idle: [] };
+        // A failed creation must not stay cached: the next caller tries again. (Callers
+        // waiting on it get the error and drop it themselves, below.)
+        created.value.catch(() => {
+          if (entries.get(key) === created && isIdle(created)) entries.delete(key);
+        });
+        entry = created;
       } else {
         entries.delete(key); // re-inserted below as the most recently used
       }
       entries.set(key, entry);
       const own = entry;
       if (!(await waitForTurn(own, signal))) return undefined;
-      let value: T;
+      let value: T | typeof aborted;
       try {
-        value = await own.value;
+        value = await untilAborted(own.value, signal);
       } catch (error) {
-        entries.delete(key);
+        if (entries.get(key) === own) entries.delete(key);
         release(own);
         throw error;
+      }
+      if (value === aborted) {
+        // Aborted while the value was being created: it is kept for the next caller.
+        release(own);
+        return undefined;
       }
       trim();
       let released = false;

@@ -14,7 +14,7 @@
  */
 import os from 'node:os';
 import path from 'node:path';
-import { type ChatWrapper, LlamaChat, type LlamaContext, type LlamaModel } from 'node-llama-cpp';
+import { type ChatWrapper, InsufficientMemoryError, LlamaChat, type LlamaContext, LlamaLogLevel, type LlamaModel } from 'node-llama-cpp';
 import { ConfigError, PersonaError, describeError } from '../../errors.js';
 import type { AdapterChoice, GenerateRequest, LlmEngine, LlmEngineCapabilities, TextDelta } from '../llm-engine.js';
 import { chooseChatWrapper } from './choose-chat-wrapper.js';
@@ -40,10 +40,13 @@ export interface LlamaEngineOptions {
   /**
    * llama.cpp threads. Default: the machine's parallelism less one, at least 1. llama.cpp's
    * threads spin at their barriers, so one that shares a core with Node's main thread (or
-   * anything else) stalls every token: on 2 cores, 2 threads were 3× slower than 1 on a 42M
-   * model and 50× slower on the tiny one, and node-llama-cpp's own default of 4 far worse.
+   * other work) stalls every token: on a busy 2-core machine, 2 threads were 3× slower than
+   * 1 on a 42M-parameter model and ~50× slower on the tiny test model (node-llama-cpp's own
+   * CPU default of at least 4 is far worse). Node's thread also has audio to move.
    */
   threads?: number;
+  /** The model's name in models/manifest.json, so errors can say `persona models pull NAME`. */
+  modelName?: string;
   log?: (line: string) => void;
 }
 
@@ -116,22 +119,25 @@ function resolveAdapter(choice: AdapterChoice | undefined): ResolvedAdapter | un
   return { id: choice.id, filePath: path.resolve(choice.filePath), scale };
 }
 
-function isAbortError(error: unknown, signal: AbortSignal): boolean {
-  return signal.aborted && (error === signal.reason || (error instanceof Error && error.name === 'AbortError'));
-}
-
 export async function createLlamaEngine(options: LlamaEngineOptions): Promise<LlamaEngine> {
   const { maxContexts, threads } = checkOptions(options);
   const modelPath = path.resolve(options.modelPath);
   const requestedGpu = options.gpu ?? 'auto';
   const log = options.log ?? ((): void => {});
 
-  const summary = await inspectGgufFile(modelPath, { kind: 'model' });
+  const named = options.modelName === undefined ? {} : { modelName: options.modelName };
+  const summary = await inspectGgufFile(modelPath, { kind: 'model', ...named });
   if (summary.strings.get('general.type') === 'adapter') {
-    throw new ModelFileInvalidError('model', modelPath, 'it is a LoRA adapter, not a model');
+    throw new ModelFileInvalidError('model', modelPath, 'it is a LoRA adapter, not a model', named);
   }
 
-  const stopListening = listenToLlamaLog(log);
+  // llama.cpp explains a failed load only in its log ("missing tensor 'output_norm.weight'"):
+  // that line goes into the error.
+  let loadErrors: string[] | undefined = [];
+  const stopListening = listenToLlamaLog((level, message) => {
+    if (level === LlamaLogLevel.error || level === LlamaLogLevel.fatal) loadErrors?.push(message);
+    log(`llama.cpp ${level}: ${message}`);
+  });
   let model: LlamaModel;
   const stats = { modelLoads: 0, contextsCreated: 0, contextsDisposed: 0, outputTokens: 0 };
   let backend: LlamaBackend;
@@ -142,8 +148,14 @@ export async function createLlamaEngine(options: LlamaEngineOptions): Promise<Ll
     try {
       model = await llama.loadModel({ modelPath });
     } catch (error) {
-      throw new ModelFileInvalidError('model', modelPath, describeError(error), { cause: error });
+      if (error instanceof InsufficientMemoryError) {
+        throw new PersonaError('service-unavailable', `llama engine: not enough memory to load ${modelPath}: ${error.message}`, { cause: error });
+      }
+      const detail = (loadErrors ?? []).map((line) => /error loading model: (.*)/.exec(line)?.[1]).find((found) => found !== undefined);
+      const reason = detail ?? loadErrors?.[0] ?? describeError(error);
+      throw new ModelFileInvalidError('model', modelPath, `llama.cpp could not load it: ${reason}`, { cause: error, ...named });
     }
+    loadErrors = undefined;
     stats.modelLoads += 1;
     log(
       `llama: backend ${backend} (gpu: ${String(requestedGpu)}), ${threads} threads; loaded ${modelPath} ` +
@@ -208,17 +220,26 @@ export async function createLlamaEngine(options: LlamaEngineOptions): Promise<Ll
 
   /** Context key → the adapter id that last asked for it, for `loadedAdapters()`. */
   const adapterIds = new Map<string, string>();
-  const closing = new AbortController();
+  let closing = false;
+  const turns = new Set<AbortController>();
   const running = new Set<Promise<void>>();
   let lastAdapterId: string | null | undefined;
   let closed: Promise<void> | undefined;
 
   async function* generate(request: GenerateRequest): AsyncGenerator<TextDelta> {
-    if (closing.signal.aborted) throw new PersonaError('service-unavailable', `llama engine for ${modelPath} is closed`);
+    if (closing) throw new PersonaError('service-unavailable', `llama engine for ${modelPath} is closed`);
     const adapter = resolveAdapter(request.adapter);
-    // Also aborted when the caller stops reading early, so llama.cpp stops too.
-    const stopped = new AbortController();
-    const signal = AbortSignal.any([stopped.signal, closing.signal, ...(request.signal === undefined ? [] : [request.signal])]);
+    // node-llama-cpp reads 0 as "no limit"; here it means nothing to say.
+    if (request.maxTokens !== undefined && request.maxTokens < 1) return;
+    if (request.signal?.aborted) return;
+    // One signal per turn, aborted by the caller's signal, by close(), and when the caller
+    // stops reading early, so llama.cpp stops too. (AbortSignal.any over the engine-long
+    // close signal measurably slowed every turn on Node 20.)
+    const turn = new AbortController();
+    const signal = turn.signal;
+    const onCallerAbort = (): void => turn.abort(request.signal?.reason);
+    request.signal?.addEventListener('abort', onCallerAbort, { once: true });
+    turns.add(turn);
     try {
       // Keyed by file and scale, not id: the same id may be re-registered with a new file.
       const key = adapter === undefined ? baseModelKey : `${adapter.filePath}\u0000${adapter.scale}`;
@@ -237,15 +258,17 @@ export async function createLlamaEngine(options: LlamaEngineOptions): Promise<Ll
           },
           signal,
           stopOnAbortSignal: true,
-          ...(request.maxTokens === undefined ? {} : { maxTokens: request.maxTokens }),
+          // A model that never emits end-of-turn would otherwise write forever, shifting its context.
+          maxTokens: request.maxTokens ?? contextSize,
           ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
           ...(request.seed === undefined ? {} : { seed: request.seed }),
         })
         .then(
           () => queue.end(),
           (error: unknown) => {
-            // An abort before the first token is still an abort, not a failure.
-            if (isAbortError(error, signal)) queue.end();
+            // node-llama-cpp throws when the abort lands before the first token: still an
+            // abort, not a failure, and the turn's reader has stopped listening anyway.
+            if (signal.aborted) queue.end();
             else queue.fail(new PersonaError('service-unavailable', `llama engine (${modelPath}): generation failed: ${describeError(error)}`, { cause: error }));
           },
         )
@@ -254,13 +277,16 @@ export async function createLlamaEngine(options: LlamaEngineOptions): Promise<Ll
       void run.finally(() => running.delete(run));
       for await (const text of queue.iterate(signal)) yield { type: 'text-delta', text };
     } finally {
-      stopped.abort();
+      turn.abort();
+      turns.delete(turn);
+      request.signal?.removeEventListener('abort', onCallerAbort);
     }
   }
 
   async function close(): Promise<void> {
     closed ??= (async () => {
-      closing.abort();
+      closing = true;
+      for (const turn of turns) turn.abort();
       await Promise.allSettled([...running]);
       await contexts.clear();
       await model.dispose();

@@ -8,16 +8,20 @@ import { PersonaError } from '../../errors.js';
 
 export type ModelFileKind = 'model' | 'adapter';
 
+function pullCommand(modelName: string | undefined): string {
+  return modelName === undefined ? 'persona models pull' : `persona models pull ${modelName}`;
+}
+
 export class ModelFileMissingError extends PersonaError {
   readonly path: string;
   readonly kind: ModelFileKind;
 
-  constructor(kind: ModelFileKind, filePath: string, adapterId?: string) {
+  constructor(kind: ModelFileKind, filePath: string, options: { adapterId?: string; modelName?: string } = {}) {
     super(
       'not-found',
       kind === 'model'
-        ? `LLM model file not found: ${filePath}. Run \`persona models pull\` on a connected machine to download it.`
-        : `LoRA adapter${adapterId === undefined ? '' : ` '${adapterId}'`} file not found: ${filePath}. Register the adapter again (vault/adapters) or run \`persona models pull\`.`,
+        ? `LLM model file not found: ${filePath}. Run \`${pullCommand(options.modelName)}\` on a connected machine to download it.`
+        : `LoRA adapter${options.adapterId === undefined ? '' : ` '${options.adapterId}'`} file not found: ${filePath}. Register the adapter again (vault/adapters).`,
     );
     this.name = 'ModelFileMissingError';
     this.path = filePath;
@@ -30,11 +34,13 @@ export class ModelFileInvalidError extends PersonaError {
   readonly kind: ModelFileKind;
   readonly reason: string;
 
-  constructor(kind: ModelFileKind, filePath: string, reason: string, options: { cause?: unknown } = {}) {
+  constructor(kind: ModelFileKind, filePath: string, reason: string, options: { cause?: unknown; modelName?: string } = {}) {
     super(
       'input-unreadable',
-      `${filePath}: cannot load this ${kind === 'model' ? 'GGUF model' : 'LoRA adapter'} (${reason}). It may be corrupt or incomplete; run \`persona models pull\` again or replace the file.`,
-      options,
+      kind === 'model'
+        ? `${filePath}: cannot load this GGUF model (${reason}). It may be corrupt or incomplete; run \`${pullCommand(options.modelName)}\` again or replace the file.`
+        : `${filePath}: cannot load this LoRA adapter (${reason}). It may be corrupt or incomplete; replace the file and register it again.`,
+      { cause: options.cause },
     );
     this.name = 'ModelFileInvalidError';
     this.path = filePath;

@@ -18,7 +18,7 @@ export interface SharedLlamaOptions {
   threads: number;
 }
 
-type LogListener = (line: string) => void;
+type LogListener = (level: LlamaLogLevel, message: string) => void;
 
 const instances = new Map<string, Promise<Llama>>();
 const listeners = new Set<LogListener>();
@@ -26,7 +26,7 @@ const listeners = new Set<LogListener>();
 function forward(level: LlamaLogLevel, message: string): void {
   const text = message.trimEnd();
   if (text === '') return;
-  for (const listener of listeners) listener(`llama.cpp ${level}: ${text}`);
+  for (const listener of listeners) listener(level, text);
 }
 
 export function getSharedLlama(options: SharedLlamaOptions): Promise<Llama> {
@@ -49,7 +49,7 @@ export function getSharedLlama(options: SharedLlamaOptions): Promise<Llama> {
   return instance;
 }
 
-/** Routes llama.cpp's warnings and errors to `listener` until the returned function is called. */
+/** Routes llama.cpp's (and node-llama-cpp's) warnings and errors to `listener` until the returned function is called. */
 export function listenToLlamaLog(listener: LogListener): () => void {
   listeners.add(listener);
   return () => listeners.delete(listener);

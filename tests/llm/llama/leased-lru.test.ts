@@ -74,4 +74,40 @@ describe('leased LRU', () => {
     const lease = await cache.acquire('a', make('a'));
     assert.equal(lease?.value, 'value-a');
   });
+
+  it('returns undefined when aborted while the value is still being created, and keeps it for the next caller', async () => {
+    const { cache, created } = tracker();
+    let finish: (value: string) => void = () => {};
+    const slow = (): Promise<string> => {
+      created.push('slow');
+      return new Promise((resolve) => {
+        finish = resolve;
+      });
+    };
+    const controller = new AbortController();
+    const waiting = cache.acquire('a', slow, controller.signal);
+    controller.abort();
+    assert.equal(await waiting, undefined);
+    finish('value-slow');
+    const lease = await cache.acquire('a', slow);
+    assert.equal(lease?.value, 'value-slow');
+    assert.deepEqual(created, ['slow']);
+  });
+
+  it('drops a creation that failed after its caller gave up waiting', async () => {
+    const { cache, make } = tracker();
+    let fail: (error: Error) => void = () => {};
+    const failing = (): Promise<string> =>
+      new Promise((_resolve, reject) => {
+        fail = reject;
+      });
+    const controller = new AbortController();
+    const waiting = cache.acquire('a', failing, controller.signal);
+    controller.abort();
+    assert.equal(await waiting, undefined);
+    fail(new Error('adapter file missing'));
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(cache.size, 0);
+    assert.equal((await cache.acquire('a', make('a')))?.value, 'value-a');
+  });
 });

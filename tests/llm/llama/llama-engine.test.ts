@@ -11,7 +11,8 @@ import { PersonaError } from '../../../src/errors.js';
 import type { AdapterChoice, ChatMessage, GenerateRequest } from '../../../src/llm/llm-engine.js';
 import { type LlamaEngine, createLlamaEngine } from '../../../src/llm/llama/llama-engine.js';
 import { ModelFileInvalidError, ModelFileMissingError } from '../../../src/llm/llama/model-file-errors.js';
-import { type TinyModelFiles, writeTinyModelFiles } from '../../../src/llm/llama/tiny-llama-model.js';
+import { writeGgufFile } from '../../../src/llm/llama/gguf-writer.js';
+import { type TinyModelFiles, buildTinyLlamaModel, tinyLlamaShape, writeTinyModelFiles } from '../../../src/llm/llama/tiny-llama-model.js';
 import { makeTemporaryFolder } from '../../helpers/temporary-folder-per-file.js';
 
 const folder = makeTemporaryFolder('llama-engine');
@@ -70,6 +71,13 @@ describe('llama engine', () => {
 
   it('is reproducible at temperature 0', async () => {
     assert.equal(await answer(), await answer());
+  });
+
+  it('samples reproducibly with a seed above temperature 0', async () => {
+    const sampled = async (seed: number): Promise<string> => (await collect({ temperature: 1, seed, maxTokens: 24 })).join('');
+    const first = await sampled(7);
+    assert.equal(await sampled(7), first);
+    assert.notEqual(await sampled(8), first);
   });
 
   it('changes the greedy answer with a LoRA adapter, and adapter A differs from adapter B', async () => {
@@ -149,6 +157,14 @@ describe('llama engine', () => {
     assert.ok((await busy).length > 0);
   });
 
+  it('says nothing for maxTokens 0, and cuts a model that never stops at the context size', async () => {
+    assert.deepEqual(await collect({ maxTokens: 0 }), []);
+    const tokensBefore = engine.stats().outputTokens;
+    const text = (await collect({ maxTokens: undefined })).join('');
+    assert.ok(text.length > 16);
+    assert.ok(engine.stats().outputTokens - tokensBefore <= tinyLlamaShape.context);
+  });
+
   it('continues a conversation that ends with an assistant message', async () => {
     const text = (await collect({ messages: [...messages, { role: 'assistant', content: 'Filter coffee, ' }] })).join('');
     assert.ok(text.length > 0);
@@ -181,6 +197,27 @@ describe('llama engine', () => {
       assert.match(error.message, /not 'adapter'/);
       return true;
     });
+  });
+});
+
+describe('llama engine chat format', () => {
+  // Meta-Llama-3-8B-Instruct's template, as its GGUF files carry it.
+  const llama3Template =
+    "{% set loop_messages = messages %}{% for message in loop_messages %}{% set content = '<|start_header_id|>' + message['role'] + '<|end_header_id|>\n\n'+ message['content'] | trim + '<|eot_id|>' %}{% if loop.index0 == 0 %}{% set content = bos_token + content %}{% endif %}{{ content }}{% endfor %}{% if add_generation_prompt %}{{ '<|start_header_id|>assistant<|end_header_id|>\n\n' }}{% endif %}";
+
+  it("uses the Llama 3 format for a model whose chat template is Llama 3's", async () => {
+    const base = buildTinyLlamaModel();
+    const modelPath = path.join(folder, 'with-template.gguf');
+    writeGgufFile(modelPath, { ...base, metadata: [...base.metadata, ['tokenizer.chat_template', { type: 'string', value: llama3Template }]] });
+    const templated = await createLlamaEngine({ modelPath, gpu: false });
+    try {
+      assert.equal(templated.chatFormat, 'Llama 3');
+      let text = '';
+      for await (const delta of templated.generate({ messages, maxTokens: 8, temperature: 0 })) text += delta.text;
+      assert.ok(text.length > 0);
+    } finally {
+      await templated.close();
+    }
   });
 });
 
@@ -236,5 +273,6 @@ describe('llama engine context cache', () => {
       assert.match(error.message, /persona models pull/);
       return true;
     });
+    await assert.rejects(createLlamaEngine({ modelPath: missing, modelName: 'llama-3-8b-instruct-q4_k_m' }), /`persona models pull llama-3-8b-instruct-q4_k_m`/);
   });
 });

@@ -104,6 +104,13 @@ describe('malformed GGUF files', { concurrency: 2 }, () => {
     assertUnreadable(await openInChild(file), file, /truncated/);
   });
 
+  it('a sound GGUF that is not a complete llama model, with llama.cpp\'s reason', async () => {
+    const base = buildTinyLlamaModel();
+    const incomplete = encodeGguf({ ...base, tensors: base.tensors.filter((tensor) => tensor.name !== 'output_norm.weight') });
+    const file = variant('missing-tensor.gguf', incomplete);
+    assertUnreadable(await openInChild(file), file, /missing tensor 'output_norm.weight'/);
+  });
+
   it('a truncated LoRA adapter', async () => {
     const adapter = readFileSync(files.adapterAPath);
     const file = variant('truncated-lora.gguf', adapter.subarray(0, adapter.length - 4096));
