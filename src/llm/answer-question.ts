@@ -63,7 +63,8 @@ export async function answerQuestion(options: AnswerOptions): Promise<Answer> {
     earlier,
     history,
     question: options.question,
-    budgetTokens: options.budgetTokens ?? 6000,
+    budgetTokens: promptBudget(options.engine, options.budgetTokens),
+    countTokens: options.engine.countTokens?.bind(options.engine),
   });
 
   const decision: AdapterDecision | undefined = options.engine.capabilities.adapters
@@ -75,7 +76,7 @@ export async function answerQuestion(options: AnswerOptions): Promise<Answer> {
 
   let answer = '';
   let firstTokenMs: number | undefined;
-  for await (const delta of options.engine.generate({ messages, adapter, signal: options.signal })) {
+  for await (const delta of options.engine.generate({ messages, adapter, signal: options.signal, maxTokens: answerTokens(options.engine) })) {
     firstTokenMs ??= performance.now() - started;
     answer += delta.text;
     options.onDelta?.(delta.text);
@@ -95,6 +96,18 @@ export async function answerQuestion(options: AnswerOptions): Promise<Answer> {
     aborted,
     timings,
   };
+}
+
+/** A quarter of the window (at most 1024 tokens) is kept for the answer, the rest may hold the prompt. */
+function answerTokens(engine: LlmEngine): number | undefined {
+  const window = engine.capabilities.contextTokens;
+  return window ? Math.min(1024, Math.floor(window / 4)) : undefined;
+}
+
+function promptBudget(engine: LlmEngine, requested: number | undefined): number {
+  const window = engine.capabilities.contextTokens;
+  const available = window ? window - (answerTokens(engine) ?? 0) - 32 : 6000;
+  return Math.min(requested ?? available, available);
 }
 
 /** The persona's own words among the hits, shortened: they show the voice. */

@@ -4,7 +4,7 @@
  * question, all within a token budget. Retrieved text is data: it is fenced, stripped of
  * anything that imitates our fences or a chat template, and the rules say so first.
  */
-import { estimateTokens } from '../ingest/chunker.js';
+import { estimateTokens as estimateTokenCount } from '../ingest/chunker.js';
 import type { ChatMessage } from './llm-engine.js';
 
 export interface KnowledgePassage {
@@ -27,6 +27,8 @@ export interface PromptParts {
   history: ChatMessage[];
   question: string;
   budgetTokens: number;
+  /** The model's tokenizer when there is one; an estimate otherwise. */
+  countTokens?: (text: string) => number;
 }
 
 /** Chat-template control tokens of common model families, and our own fences. */
@@ -37,6 +39,7 @@ export function quoteAsData(text: string): string {
 }
 
 export function buildPrompt(parts: PromptParts): ChatMessage[] {
+  const estimateTokens = parts.countTokens ?? estimateTokenCount;
   const rules = [
     `You are ${parts.personaName}. Answer as ${parts.personaName} would, in first person, in their voice.`,
     parts.profile ?? `Speak as ${parts.personaName} speaks in their own messages: the exemplars show how.`,

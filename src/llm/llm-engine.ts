@@ -39,6 +39,8 @@ export interface LlmEngineCapabilities {
   streaming: boolean;
   /** Whether it runs a model at all (recall does not). */
   generative: boolean;
+  /** The context window in the model's tokens, when the engine knows it: prompts are fitted into it. */
+  contextTokens?: number;
 }
 
 export interface LlmEngine {
@@ -46,5 +48,7 @@ export interface LlmEngine {
   readonly capabilities: LlmEngineCapabilities;
   /** Streams the answer; an abort ends the stream quietly (an abort is a normal ending, not an error). */
   generate(request: GenerateRequest): AsyncIterable<TextDelta>;
+  /** The model's own token count for a text, when the engine has a tokenizer; prompts are budgeted with it. */
+  countTokens?(text: string): number;
   close(): Promise<void>;
 }

@@ -297,7 +297,8 @@ export async function createLlamaEngine(options: LlamaEngineOptions): Promise<Ll
 
   return {
     id: 'llama',
-    capabilities,
+    capabilities: { ...capabilities, contextTokens: contextSize },
+    countTokens: (text: string) => model.tokenize(text).length,
     modelPath,
     backend,
     chatFormat: chatWrapper.wrapperName,

@@ -22,7 +22,8 @@ export interface LlamaShape {
   context: number;
 }
 
-export const tinyLlamaShape: LlamaShape = { embedding: 64, blocks: 2, heads: 4, feedForward: 128, context: 512 };
+/** 4096 positions (not 512): a real persona prompt in byte tokens must fit, as it does in an 8B model's window. */
+export const tinyLlamaShape: LlamaShape = { embedding: 64, blocks: 2, heads: 4, feedForward: 128, context: 4096 };
 
 /** <unk>, <s>, </s>, 256 byte tokens and the SentencePiece space. */
 const vocabulary = 260;

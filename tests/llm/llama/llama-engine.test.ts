@@ -53,7 +53,7 @@ after(async () => {
 describe('llama engine', () => {
   it('says what it is and which backend it chose', () => {
     assert.equal(engine.id, 'llama');
-    assert.deepEqual(engine.capabilities, { adapters: true, streaming: true, generative: true });
+    assert.deepEqual(engine.capabilities, { adapters: true, streaming: true, generative: true, contextTokens: 4096 });
     assert.equal(engine.modelPath, path.resolve(files.modelPath));
     assert.equal(engine.backend, 'cpu');
     // The tiny model has no chat template: the plain fallback, not node-llama-cpp's Llama 2 guess.
