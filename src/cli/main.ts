@@ -1,6 +1,5 @@
 /** The `persona` command: one subcommand per file under ./commands. */
-import { Command, CommanderError } from 'commander';
-import { PersonaError } from '../errors.js';
+import { Command } from 'commander';
 import { registerAskCommand } from './commands/ask-command.js';
 import { registerModelsCommand } from './commands/models-command.js';
 import { registerAdaptersCommand } from './commands/adapters-command.js';
@@ -10,6 +9,7 @@ import { registerIngestCommand } from './commands/ingest-command.js';
 import { registerEmbedCommand } from './commands/embed-command.js';
 import { registerSearchCommand } from './commands/search-command.js';
 import { registerSourcesCommand } from './commands/sources-command.js';
+import { runProgram } from './run-program.js';
 
 const program = new Command()
   .name('persona')
@@ -28,13 +28,4 @@ registerAskCommand(program);
 registerModelsCommand(program);
 registerAdaptersCommand(program);
 
-try {
-  await program.parseAsync(process.argv);
-} catch (error) {
-  if (error instanceof CommanderError) process.exit(error.exitCode);
-  if (error instanceof PersonaError) {
-    process.stderr.write(`persona: ${error.message}\n`);
-    process.exit(error.code === 'config-invalid' ? 78 : 1);
-  }
-  throw error;
-}
+await runProgram(program, process.argv);

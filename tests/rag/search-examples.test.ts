@@ -7,12 +7,12 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
-import { ingest } from '../../src/ingest/ingest-run.js';
 import { runEmbedding } from '../../src/rag/embedding-job.js';
 import { openRetrieval, type Retrieval } from '../../src/rag/open-retrieval.js';
 import { forgetSource, listSources } from '../../src/store/source-repository.js';
 import { openStore, type Store } from '../../src/store/store.js';
 import { runPersona } from '../helpers/run-persona.js';
+import { ingestSamplePersona } from '../helpers/sample-persona.js';
 import { testConfig } from '../helpers/test-config.js';
 
 const home = mkdtempSync(path.join(os.tmpdir(), 'persona-search-'));
@@ -21,15 +21,7 @@ let store: Store;
 
 before(async () => {
   store = openStore(config);
-  await ingest({
-    store,
-    persona: 'meera',
-    authors: ['meera@kaveri-bridgeworks.example', 'Meera Krishnan'],
-    inputs: [path.resolve('examples/meera-krishnan')],
-    chunking: { targetTokens: 500, overlapTokens: 60 },
-    limits: { maxFileBytes: 50 * 1024 ** 2, maxUnzippedBytes: 50 * 1024 ** 2 },
-    stallTimeoutMs: 60_000,
-  });
+  await ingestSamplePersona(store);
 });
 
 after(() => {

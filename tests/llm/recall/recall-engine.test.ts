@@ -8,13 +8,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { ingest } from '../../../src/ingest/ingest-run.js';
 import type { GenerateRequest } from '../../../src/llm/llm-engine.js';
 import { createRecallEngine, NOTHING_TO_RECALL, RECALL_PREFACE, type RecallEngine } from '../../../src/llm/recall/recall-engine.js';
 import { runEmbedding } from '../../../src/rag/embedding-job.js';
 import type { SearchHit } from '../../../src/rag/hybrid-retriever.js';
 import { openRetrieval, type Retrieval } from '../../../src/rag/open-retrieval.js';
 import { openStore, type Store } from '../../../src/store/store.js';
+import { ingestSamplePersona } from '../../helpers/sample-persona.js';
 import { testConfig } from '../../helpers/test-config.js';
 
 const home = mkdtempSync(path.join(os.tmpdir(), 'persona-recall-'));
@@ -24,15 +24,7 @@ let retrieval: Retrieval;
 
 before(async () => {
   store = openStore(config);
-  await ingest({
-    store,
-    persona: 'meera',
-    authors: ['meera@kaveri-bridgeworks.example', 'Meera Krishnan'],
-    inputs: [path.resolve('examples/meera-krishnan')],
-    chunking: { targetTokens: 500, overlapTokens: 60 },
-    limits: { maxFileBytes: 50 * 1024 ** 2, maxUnzippedBytes: 50 * 1024 ** 2 },
-    stallTimeoutMs: 60_000,
-  });
+  await ingestSamplePersona(store);
   const embedding = await openRetrieval(config, store, 'meera');
   try {
     await runEmbedding({ database: store.database, chunks: embedding.chunks, embedder: embedding.embedder, collection: embedding.collection });
