@@ -15,14 +15,15 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { createInterface } from 'node:readline';
-import type { Readable } from 'node:stream';
 import { resolveChromaCli } from './chroma-cli.js';
 import { findFreePort, isPortFree } from './free-port.js';
+import { CHILD_BOOTSTRAP, track, untrack } from './child-lifeline.js';
+import { settlesWithin } from '../../settles-within.js';
+import { HEARTBEAT_ROUTE, heartbeat } from './heartbeat.js';
+import { describeExit, describeTail, readLines, type ExitInfo } from './server-output.js';
 import { VectorStoreError } from './vector-store-error.js';
 import { sleep } from '../../abortable-sleep.js';
 
-export const HEARTBEAT_ROUTE = '/api/v2/heartbeat';
 
 export type ChromaServerEvent =
   | { type: 'started'; pid: number; url: string; startupMs: number; restart: boolean }
@@ -72,11 +73,6 @@ export interface ChromaServer extends AsyncDisposable {
   close(): Promise<void>;
 }
 
-interface ExitInfo {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  error?: Error;
-}
 
 /** One child process: a start, or a restart. */
 interface Generation {
@@ -94,87 +90,6 @@ const STDERR_TAIL_LINES = 20;
 const BACKTRACE_FRAME = /^(\d+: |at )/;
 const BACKOFF_FIRST_MS = 200;
 const BACKOFF_MAX_MS = 5_000;
-
-/**
- * Runs in the child before the CLI. The CLI's native call blocks the child's main thread
- * for good, so the guard that ends the child when this process dies lives on a worker
- * thread: it reads the stdin pipe this process holds, and end-of-file means this process
- * is gone (crash, SIGKILL, exit) — the one case no `exit` handler here can cover.
- */
-const CHILD_BOOTSTRAP = `
-import { Worker } from 'node:worker_threads';
-import { pathToFileURL } from 'node:url';
-const guard = new Worker(\`import('node:fs').then(({ read }) => {
-  const buffer = Buffer.alloc(64);
-  const next = () => read(0, buffer, 0, buffer.length, null, (error, bytes) => {
-    if (error || bytes === 0) process.kill(process.pid, 'SIGKILL');
-    else next();
-  });
-  next();
-});\`, { eval: true });
-await new Promise((resolve, reject) => { guard.once('online', resolve); guard.once('error', reject); });
-guard.unref();
-await import(pathToFileURL(process.argv[1]).href);
-`;
-
-/** Children alive right now, killed if this process exits while they run. */
-const liveChildren = new Set<ChildProcess>();
-let exitHookInstalled = false;
-
-function track(child: ChildProcess): void {
-  liveChildren.add(child);
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  // 'exit' handlers must be synchronous: SIGKILL is the one signal that needs no waiting.
-  // Chroma's writes are durable before it answers, so nothing acknowledged is lost.
-  process.on('exit', () => {
-    for (const live of liveChildren) live.kill('SIGKILL');
-  });
-}
-
-const ANSI = /\u001b\[[0-9;]*m/g;
-
-function readLines(stream: Readable | null, onLine: (line: string) => void): void {
-  if (!stream) return;
-  createInterface({ input: stream, crlfDelay: Infinity }).on('line', (raw) => {
-    const line = raw.replace(ANSI, '').trimEnd();
-    // The start banner is ASCII art; lines without a letter or digit carry nothing.
-    if (/[\p{L}\p{N}]/u.test(line)) onLine(line.trim());
-  });
-}
-
-function describeExit(info: ExitInfo): string {
-  if (info.error) return `could not run: ${info.error.message}`;
-  if (info.signal) return `killed by ${info.signal}`;
-  return `exit code ${info.code}`;
-}
-
-function describeTail(tail: readonly string[]): string {
-  return tail.length === 0 ? ' It wrote nothing to stderr.' : ` Its last stderr lines:\n  ${tail.join('\n  ')}`;
-}
-
-/** Waits for `promise` at most `ms`; true when it settled in time. The timer never outlives the wait. */
-async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<false>((resolve) => {
-    timer = setTimeout(() => resolve(false), ms);
-  });
-  try {
-    return await Promise.race([promise.then(() => true), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-async function heartbeat(url: string, timeoutMs: number): Promise<boolean> {
-  try {
-    const response = await fetch(url + HEARTBEAT_ROUTE, { signal: AbortSignal.timeout(timeoutMs) });
-    await response.arrayBuffer();
-    return response.ok;
-  } catch {
-    return false;
-  }
-}
 
 function urlHost(host: string): string {
   // A wildcard bind is reached through loopback; IPv6 literals need brackets in a URL.
@@ -234,7 +149,7 @@ export async function startChromaServer(options: ChromaServerOptions): Promise<C
     };
     generation.exited = new Promise<ExitInfo>((resolve) => {
       const settle = (info: ExitInfo): void => {
-        liveChildren.delete(child);
+        untrack(child);
         generation.exitInfo ??= info;
         resolve(generation.exitInfo);
       };

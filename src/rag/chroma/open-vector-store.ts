@@ -3,7 +3,8 @@
  * given, else an embedded server on `dataFolder` that lives and dies with the store.
  */
 import { createChromaVectorStore } from './chroma-vector-store.js';
-import { HEARTBEAT_ROUTE, startChromaServer, type ChromaServer, type ChromaServerEvent } from './chroma-server.js';
+import { startChromaServer, type ChromaServer, type ChromaServerEvent } from './chroma-server.js';
+import { HEARTBEAT_ROUTE } from './heartbeat.js';
 import { claimServer, type ServerClaim } from './server-ownership.js';
 import { VectorStoreError } from './vector-store-error.js';
 import type { VectorStore } from '../vector-store.js';

@@ -4,7 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { HEARTBEAT_ROUTE, startChromaServer } from '../../../src/rag/chroma/chroma-server.js';
+import { startChromaServer } from '../../../src/rag/chroma/chroma-server.js';
+import { HEARTBEAT_ROUTE } from '../../../src/rag/chroma/heartbeat.js';
 import { findFreePort } from '../../../src/rag/chroma/free-port.js';
 import { openVectorStore } from '../../../src/rag/chroma/open-vector-store.js';
 import { VectorStoreError } from '../../../src/rag/chroma/vector-store-error.js';
