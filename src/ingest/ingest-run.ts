@@ -106,7 +106,8 @@ async function ingestFile(file: InputFile, context: FileContext): Promise<FileOu
   const { database } = context.store;
   const modifiedAt = file.modifiedAt.toISOString();
   const existing = findSource(database, context.persona, file.path);
-  if (existing && existing.sizeBytes === file.size && existing.modifiedAt === modifiedAt) return { kind: 'unchanged' };
+  const sameAttribution = existing?.identityKey === context.identity.key;
+  if (existing && sameAttribution && existing.sizeBytes === file.size && existing.modifiedAt === modifiedAt) return { kind: 'unchanged' };
 
   let choice;
   try {
@@ -118,7 +119,7 @@ async function ingestFile(file: InputFile, context: FileContext): Promise<FileOu
   if (file.size === 0) return { kind: 'skipped', reason: 'empty file' };
 
   const contentHash = await hashFile(file.path, context.signal);
-  if (existing && existing.contentHash === contentHash) {
+  if (existing && sameAttribution && existing.contentHash === contentHash) {
     touchSource(database, existing.id, modifiedAt);
     return { kind: 'unchanged' };
   }
@@ -135,6 +136,7 @@ async function ingestFile(file: InputFile, context: FileContext): Promise<FileOu
         sizeBytes: file.size,
         modifiedAt,
         ingestedAt: new Date().toISOString(),
+        identityKey: context.identity.key,
       });
       // A changed file replaces what it brought before; a failure below rolls this back.
       detachSourceItems(database, sourceId);

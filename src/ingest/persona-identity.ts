@@ -2,6 +2,7 @@
  * Who the persona is: the `--author` values, email addresses or names. Everything
  * written by anyone else is knowledge context only, never the persona's words.
  */
+import { createHash } from 'node:crypto';
 import type { Address } from './source-record.js';
 
 export interface PersonaIdentity {
@@ -11,6 +12,8 @@ export interface PersonaIdentity {
   matches(author: Address | string | undefined): boolean;
   /** Words of the persona's names, to spot a name line under a sign-off. */
   nameWords(): string[];
+  /** Changes whenever an address or name is added: sources attributed with an older key are read again. */
+  readonly key: string;
 }
 
 export function createPersonaIdentity(authors: readonly string[]): PersonaIdentity {
@@ -29,7 +32,10 @@ export function createPersonaIdentity(authors: readonly string[]): PersonaIdenti
     return nameKeys.has(nameKey(normaliseName(name)));
   };
 
+  const key = createHash('sha256').update([...addresses].sort().concat([...nameKeys].sort()).join('\n')).digest('hex').slice(0, 16);
+
   return {
+    key,
     addresses,
     names,
     matches(author) {

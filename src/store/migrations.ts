@@ -179,4 +179,12 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 4,
+    name: 'the persona identities each source was attributed with',
+    sql: `
+      -- A source read before an address or name was added to the persona is read again.
+      ALTER TABLE sources ADD COLUMN identity_key TEXT NOT NULL DEFAULT '';
+    `,
+  },
 ];

@@ -11,6 +11,8 @@ export interface SourceRow {
   modifiedAt: string;
   ingestedAt: string;
   itemCount: number;
+  /** Which persona identities attributed its items (see `identityKey`). */
+  identityKey: string;
 }
 
 export interface SourceSummary extends SourceRow {
@@ -27,6 +29,7 @@ interface SourceRecordRow {
   modified_at: string;
   ingested_at: string;
   item_count: number;
+  identity_key: string;
 }
 
 function toSourceRow(row: SourceRecordRow): SourceRow {
@@ -40,6 +43,7 @@ function toSourceRow(row: SourceRecordRow): SourceRow {
     modifiedAt: row.modified_at,
     ingestedAt: row.ingested_at,
     itemCount: row.item_count,
+    identityKey: row.identity_key,
   };
 }
 
@@ -51,10 +55,11 @@ export function findSource(database: SqliteDatabase, personaId: string, path: st
 export function saveSource(database: SqliteDatabase, source: Omit<SourceRow, 'id' | 'itemCount'>): number {
   const row = database
     .prepare(
-      `INSERT INTO sources (persona_id, path, type, content_hash, size_bytes, modified_at, ingested_at)
-       VALUES (@personaId, @path, @type, @contentHash, @sizeBytes, @modifiedAt, @ingestedAt)
+      `INSERT INTO sources (persona_id, path, type, content_hash, size_bytes, modified_at, ingested_at, identity_key)
+       VALUES (@personaId, @path, @type, @contentHash, @sizeBytes, @modifiedAt, @ingestedAt, @identityKey)
        ON CONFLICT (persona_id, path) DO UPDATE SET type = excluded.type, content_hash = excluded.content_hash,
-         size_bytes = excluded.size_bytes, modified_at = excluded.modified_at, ingested_at = excluded.ingested_at
+         size_bytes = excluded.size_bytes, modified_at = excluded.modified_at, ingested_at = excluded.ingested_at,
+         identity_key = excluded.identity_key
        RETURNING id`,
     )
     .get(source) as { id: number };

@@ -185,3 +185,19 @@ test('the same email as .msg (Outlook) and .eml is stored once, by Message-ID or
   assert.equal(summary.added.email, 1);
   assert.equal(summary.duplicates, 2);
 });
+
+test('adding an address to the persona later re-attributes files already stored', async (context) => {
+  const folder = temporaryFolder(context);
+  const { mail } = writeCorpus(folder);
+  using store = openStore(testConfig(path.join(folder, 'home')));
+  const options = { store, persona: 'meera', inputs: [mail], chunking: { targetTokens: 500, overlapTokens: 60 }, limits, stallTimeoutMs: 30_000 };
+  await ingest({ ...options, authors: ['Somebody Else'] });
+  const personaItems = (): number => store.database.prepare('SELECT count(*) FROM items WHERE is_persona = 1').pluck().get() as number;
+  assert.equal(personaItems(), 0);
+  const again = await ingest({ ...options, authors: ['meera@kaveri-bridgeworks.example'] });
+  assert.equal(again.files.ingested, 2, 'both files are read again with the new identity');
+  assert.equal(personaItems(), 1);
+  assert.equal(store.database.prepare('SELECT count(*) FROM items').pluck().get(), 2);
+  const third = await ingest({ ...options, authors: [] });
+  assert.equal(third.files.unchanged, 2, 'identities are remembered: no new ones, nothing to redo');
+});

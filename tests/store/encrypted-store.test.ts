@@ -64,7 +64,7 @@ test('migrations are versioned and run once', (context) => {
   writeSecret(home);
   using store = openStore(configFor(home));
   const versions = store.database.prepare('SELECT version FROM schema_migrations ORDER BY version').pluck().all();
-  assert.deepEqual(versions, [1, 2, 3]);
+  assert.deepEqual(versions, [1, 2, 3, 4]);
   for (const table of ['sources', 'items', 'passages', 'chunks', 'interviews', 'conversations', 'conversation_turns', 'feedback', 'jobs']) {
     assert.equal(store.database.prepare("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?").pluck().get(table), 1, table);
   }
