@@ -4,8 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Debian packages the embedded engines and their tests use. Empty until a stage needs one.
-debian_packages=()
+# Debian packages the embedded engines and their tests use: espeak-ng speaks the utterances the VAD tests listen to.
+debian_packages=(espeak-ng)
 
 missing=()
 for package in "${debian_packages[@]}"; do
