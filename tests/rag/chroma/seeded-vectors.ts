@@ -1,16 +1,8 @@
 /** Reproducible random vectors for the Chroma tests, and the brute-force answer to compare with. */
+import { seededRandom } from '../../helpers/seeded-random.js';
 
-/** mulberry32: a tiny seeded generator, so every run sees the same vectors. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom };
+
 
 export function randomVectors(count: number, dimensions: number, seed: number): Float32Array[] {
   const random = seededRandom(seed);
