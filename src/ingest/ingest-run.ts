@@ -11,7 +11,7 @@ import { inTransaction, type Store } from '../store/store.js';
 import { chooseReader } from './choose-reader.js';
 import type { ChunkOptions } from './chunker.js';
 import { hashFile } from './file-hash.js';
-import { emptySummary, type IngestProgress, type IngestSummary } from './ingest-summary.js';
+import { emptySummary, mergeSummary, type IngestProgress, type IngestSummary } from './ingest-summary.js';
 import { createPersonaIdentity } from './persona-identity.js';
 import { prepareAttachments } from './prepare-attachments.js';
 import { prepareChat, prepareDocument, prepareEmail, prepareInterview } from './prepare-item.js';
@@ -125,7 +125,8 @@ async function ingestFile(file: InputFile, context: FileContext): Promise<FileOu
   }
 
   const guard = createStallGuard(context.stallTimeoutMs, context.signal);
-  const pendingSummary = structuredClone(context.summary);
+  // What this file adds is counted apart and merged only once its transaction commits.
+  const fileSummary = emptySummary(context.persona);
   try {
     await inTransaction(database, async () => {
       const sourceId = saveSource(database, {
@@ -140,10 +141,10 @@ async function ingestFile(file: InputFile, context: FileContext): Promise<FileOu
       });
       // A changed file replaces what it brought before; a failure below rolls this back.
       detachSourceItems(database, sourceId);
-      await storeRecords(file, choice.reader, context.makeContext(sourceId), { ...context, summary: pendingSummary }, guard);
+      await storeRecords(file, choice.reader, context.makeContext(sourceId), { ...context, summary: fileSummary }, guard);
       updateSourceItemCount(database, sourceId);
     });
-    Object.assign(context.summary, pendingSummary);
+    mergeSummary(context.summary, fileSummary);
     return { kind: 'ingested' };
   } catch (error) {
     if (context.signal?.aborted) throw context.signal.reason;

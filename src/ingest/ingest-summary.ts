@@ -51,3 +51,12 @@ export function emptySummary(persona: string): IngestSummary {
     durationMs: 0,
   };
 }
+
+/** Adds what one file brought (items, chunks, words, skipped messages) to the run's summary. */
+export function mergeSummary(into: IngestSummary, from: IngestSummary): void {
+  for (const [kind, count] of Object.entries(from.added)) into.added[kind] = (into.added[kind] ?? 0) + count;
+  into.duplicates += from.duplicates;
+  into.personaWords += from.personaWords;
+  into.chunks += from.chunks;
+  into.skippedRecords.push(...from.skippedRecords);
+}

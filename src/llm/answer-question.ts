@@ -4,7 +4,7 @@
  */
 import type { SearchHit } from '../rag/hybrid-retriever.js';
 import type { HybridRetriever } from '../rag/hybrid-retriever.js';
-import { addTurn, recentTurns } from '../store/conversation-repository.js';
+import { addTurn, conversationTurns, recentTurns, type StoredTurn } from '../store/conversation-repository.js';
 import { findPersona } from '../store/persona-repository.js';
 import type { Store } from '../store/store.js';
 import type { AdapterVault } from './adapter-vault.js';
@@ -48,13 +48,8 @@ export async function answerQuestion(options: AnswerOptions): Promise<Answer> {
   const { hits } = await options.retriever.search(options.question, { k: 5, signal: options.signal });
   const retrievalMs = performance.now() - started;
 
-  const history: ChatMessage[] = recentTurns(database, options.persona, { limit: 12 })
-    .filter((turn) => turn.conversationId === options.conversationId)
-    .map((turn) => ({ role: turn.role === 'user' ? 'user' : 'assistant', content: turn.text }));
-  const earlier: ChatMessage[] = recentTurns(database, options.persona, { limit: 8, excludeConversation: options.conversationId }).map((turn) => ({
-    role: turn.role === 'user' ? 'user' : 'assistant',
-    content: turn.text,
-  }));
+  const history = conversationTurns(database, options.conversationId, 12).map(toChatMessage);
+  const earlier = recentTurns(database, options.persona, { limit: 8, excludeConversation: options.conversationId }).map(toChatMessage);
   const messages = buildPrompt({
     personaName: findPersona(database, options.persona)?.displayName ?? options.persona,
     styleHints: loadStyleHints(database, options.persona),
@@ -96,6 +91,10 @@ export async function answerQuestion(options: AnswerOptions): Promise<Answer> {
     aborted,
     timings,
   };
+}
+
+function toChatMessage(turn: StoredTurn): ChatMessage {
+  return { role: turn.role === 'user' ? 'user' : 'assistant', content: turn.text };
 }
 
 /** A quarter of the window (at most 1024 tokens) is kept for the answer, the rest may hold the prompt. */

@@ -48,12 +48,23 @@ export async function openRetrieval(config: Config, store: Store, personaId: str
     vectorStore = await openVectorStore({ chromaUrl: config.retrieval.chromaUrl, dataFolder: path.join(config.home, 'chroma') });
     const collection = await vectorStore.collection(collectionName(personaId, embedder.id), embedder.dimensions);
     const coverage = embeddedShare(store.database, embedder.id, chunks);
-    const retriever = createHybridRetriever({ chunks, lexical: buildBm25Index(chunks), dense: { embedder, collection, coverage } });
+    // Built on first search: `persona embed` needs the chunks and the collection, not the BM25 index.
+    let retriever: HybridRetriever | undefined;
     const openedStore = vectorStore;
     const close = async (): Promise<void> => {
       await Promise.allSettled([embedder.close(), openedStore.close()]);
     };
-    return { chunks, embedder, collection, retriever, close, [Symbol.asyncDispose]: close };
+    return {
+      chunks,
+      embedder,
+      collection,
+      get retriever() {
+        retriever ??= createHybridRetriever({ chunks, lexical: buildBm25Index(chunks), dense: { embedder, collection, coverage } });
+        return retriever;
+      },
+      close,
+      [Symbol.asyncDispose]: close,
+    };
   } catch (error) {
     await Promise.allSettled([embedder.close(), vectorStore?.close()]);
     throw error;

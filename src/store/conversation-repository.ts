@@ -48,11 +48,17 @@ export function recentTurns(database: SqliteDatabase, personaId: string, options
        ORDER BY conversation_turns.id DESC LIMIT ?`,
     )
     .all(personaId, options.excludeConversation ?? null, options.limit) as { conversation_id: string; role: TurnRole; text: string; adapter_id: string | null; created_at: string }[];
-  return rows.reverse().map((row) => ({
-    conversationId: row.conversation_id,
-    role: row.role,
-    text: row.text,
-    adapterId: row.adapter_id ?? undefined,
-    createdAt: row.created_at,
-  }));
+  return rows.reverse().map(toStoredTurn);
+}
+
+function toStoredTurn(row: { conversation_id: string; role: TurnRole; text: string; adapter_id: string | null; created_at: string }): StoredTurn {
+  return { conversationId: row.conversation_id, role: row.role, text: row.text, adapterId: row.adapter_id ?? undefined, createdAt: row.created_at };
+}
+
+/** The newest turns of one conversation, oldest first. */
+export function conversationTurns(database: SqliteDatabase, conversationId: string, limit: number): StoredTurn[] {
+  const rows = database
+    .prepare('SELECT conversation_id, role, text, adapter_id, created_at FROM conversation_turns WHERE conversation_id = ? ORDER BY id DESC LIMIT ?')
+    .all(conversationId, limit) as { conversation_id: string; role: TurnRole; text: string; adapter_id: string | null; created_at: string }[];
+  return rows.reverse().map(toStoredTurn);
 }
