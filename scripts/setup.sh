@@ -4,8 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Debian packages the embedded engines and their tests use: espeak-ng speaks the utterances the VAD tests listen to.
-debian_packages=(espeak-ng)
+# Debian packages the embedded engines and their tests use: espeak-ng and flite speak (TTS and the
+# spoken test utterances), pocketsphinx hears (STT), pocketsphinx-testdata holds the recordings the WER bench scores.
+debian_packages=(espeak-ng flite pocketsphinx pocketsphinx-en-us pocketsphinx-testdata)
 
 missing=()
 for package in "${debian_packages[@]}"; do

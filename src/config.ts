@@ -54,6 +54,40 @@ const configSchema = z.object({
     apiKey: z.string().optional(),
     adapterMode: z.enum(['vllm', 'llama-server', 'none']),
   }),
+  stt: z.object({
+    /** pocketsphinx: embedded (Debian packages); whisper: whisper.cpp model under `models`; openai: a transcription server. */
+    engine: z.enum(['pocketsphinx', 'whisper', 'openai']),
+    /** A ggml `.bin` path, or the name of a whisper model in models/manifest.json. */
+    whisperModel: z.string().min(1),
+    /** An OpenAI-compatible `/v1/audio/transcriptions` server (faster-whisper, …) for the openai engine. */
+    url: z.string().url().optional(),
+    apiModel: z.string().min(1),
+    apiKey: z.string().optional(),
+    /** Silence that ends the user's turn. */
+    endOfSpeechMs: positiveInteger.max(5000),
+  }),
+  tts: z.object({
+    /** flite and espeak are embedded (Debian packages); xtts clones voices on GPU workers; openai: a speech server. */
+    engine: z.enum(['flite', 'espeak', 'xtts', 'openai']),
+    /** XTTS worker base URLs (comma-separated in the environment). */
+    xttsWorkers: z.array(z.string().url()),
+    /** An OpenAI-compatible `/v1/audio/speech` server for the openai engine. */
+    url: z.string().url().optional(),
+    apiModel: z.string().min(1),
+    apiKey: z.string().optional(),
+  }),
+  /** One folder per voice: reference clips and `consent.json`. */
+  voicesFolder: z.string().min(1),
+  server: z.object({
+    host: z.string().min(1),
+    port: z.coerce.number().int().min(0).max(65535),
+    /** Largest WebSocket frame accepted (audio or JSON). */
+    maxFrameBytes: positiveInteger,
+    /** Messages per second a session may send before it is told to slow down. */
+    maxMessagesPerSecond: positiveInteger,
+    /** A session is closed after this long. */
+    maxSessionSeconds: positiveInteger,
+  }),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -82,6 +116,23 @@ const environmentNames: Record<string, string> = {
   'llm.apiModel': 'PERSONA_LLM_API_MODEL',
   'llm.apiKey': 'PERSONA_LLM_API_KEY',
   'llm.adapterMode': 'PERSONA_LLM_ADAPTER_MODE',
+  'stt.engine': 'PERSONA_STT_ENGINE',
+  'stt.whisperModel': 'PERSONA_STT_WHISPER_MODEL',
+  'stt.url': 'PERSONA_STT_URL',
+  'stt.apiModel': 'PERSONA_STT_API_MODEL',
+  'stt.apiKey': 'PERSONA_STT_API_KEY',
+  'stt.endOfSpeechMs': 'PERSONA_END_OF_SPEECH_MS',
+  'tts.engine': 'PERSONA_TTS_ENGINE',
+  'tts.xttsWorkers': 'PERSONA_XTTS_URLS',
+  'tts.url': 'PERSONA_TTS_URL',
+  'tts.apiModel': 'PERSONA_TTS_API_MODEL',
+  'tts.apiKey': 'PERSONA_TTS_API_KEY',
+  voicesFolder: 'PERSONA_VOICES',
+  'server.host': 'PERSONA_HOST',
+  'server.port': 'PERSONA_PORT',
+  'server.maxFrameBytes': 'PERSONA_MAX_FRAME_BYTES',
+  'server.maxMessagesPerSecond': 'PERSONA_MAX_MESSAGES_PER_SECOND',
+  'server.maxSessionSeconds': 'PERSONA_MAX_SESSION_SECONDS',
 };
 
 export interface LoadConfigOptions {
@@ -104,6 +155,9 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   const fileIngest = (fromFile.ingest ?? {}) as Record<string, unknown>;
   const fileRetrieval = (fromFile.retrieval ?? {}) as Record<string, unknown>;
   const fileLlm = (fromFile.llm ?? {}) as Record<string, unknown>;
+  const fileStt = (fromFile.stt ?? {}) as Record<string, unknown>;
+  const fileTts = (fromFile.tts ?? {}) as Record<string, unknown>;
+  const fileServer = (fromFile.server ?? {}) as Record<string, unknown>;
   const overrides = options.overrides ?? {};
   const home = path.resolve(String(pick(fromFile.home, environment.PERSONA_HOME, overrides.home) ?? 'data'));
 
@@ -137,6 +191,29 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
       apiKey: pick(fileLlm.apiKey, environment.PERSONA_LLM_API_KEY, overrides.llm?.apiKey),
       adapterMode: pick(fileLlm.adapterMode, environment.PERSONA_LLM_ADAPTER_MODE, overrides.llm?.adapterMode) ?? 'none',
     },
+    stt: {
+      engine: pick(fileStt.engine, environment.PERSONA_STT_ENGINE, overrides.stt?.engine) ?? 'pocketsphinx',
+      whisperModel: pick(fileStt.whisperModel, environment.PERSONA_STT_WHISPER_MODEL, overrides.stt?.whisperModel) ?? 'whisper-base-en',
+      url: pick(fileStt.url, environment.PERSONA_STT_URL, overrides.stt?.url),
+      apiModel: pick(fileStt.apiModel, environment.PERSONA_STT_API_MODEL, overrides.stt?.apiModel) ?? 'whisper-1',
+      apiKey: pick(fileStt.apiKey, environment.PERSONA_STT_API_KEY, overrides.stt?.apiKey),
+      endOfSpeechMs: pick(fileStt.endOfSpeechMs, environment.PERSONA_END_OF_SPEECH_MS, overrides.stt?.endOfSpeechMs) ?? 600,
+    },
+    tts: {
+      engine: pick(fileTts.engine, environment.PERSONA_TTS_ENGINE, overrides.tts?.engine) ?? 'flite',
+      xttsWorkers: splitList(pick(fileTts.xttsWorkers, environment.PERSONA_XTTS_URLS, overrides.tts?.xttsWorkers) ?? []),
+      url: pick(fileTts.url, environment.PERSONA_TTS_URL, overrides.tts?.url),
+      apiModel: pick(fileTts.apiModel, environment.PERSONA_TTS_API_MODEL, overrides.tts?.apiModel) ?? 'tts-1',
+      apiKey: pick(fileTts.apiKey, environment.PERSONA_TTS_API_KEY, overrides.tts?.apiKey),
+    },
+    voicesFolder: path.resolve(String(pick(fromFile.voicesFolder, environment.PERSONA_VOICES, overrides.voicesFolder) ?? 'voices')),
+    server: {
+      host: pick(fileServer.host, environment.PERSONA_HOST, overrides.server?.host) ?? '127.0.0.1',
+      port: pick(fileServer.port, environment.PERSONA_PORT, overrides.server?.port) ?? 8787,
+      maxFrameBytes: pick(fileServer.maxFrameBytes, environment.PERSONA_MAX_FRAME_BYTES, overrides.server?.maxFrameBytes) ?? 256 * 1024,
+      maxMessagesPerSecond: pick(fileServer.maxMessagesPerSecond, environment.PERSONA_MAX_MESSAGES_PER_SECOND, overrides.server?.maxMessagesPerSecond) ?? 200,
+      maxSessionSeconds: pick(fileServer.maxSessionSeconds, environment.PERSONA_MAX_SESSION_SECONDS, overrides.server?.maxSessionSeconds) ?? 3600,
+    },
   };
 
   const result = configSchema.safeParse(candidate);
@@ -162,6 +239,12 @@ function pick(...values: unknown[]): unknown {
   let chosen: unknown;
   for (const value of values) if (value !== undefined && value !== '') chosen = value;
   return chosen;
+}
+
+/** A comma-separated list from the environment, or a list from the file. */
+function splitList(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  return value.split(',').map((item) => item.trim()).filter(Boolean);
 }
 
 function parseBoolean(value: unknown): unknown {
