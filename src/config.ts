@@ -193,7 +193,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     },
     stt: {
       engine: pick(fileStt.engine, environment.PERSONA_STT_ENGINE, overrides.stt?.engine) ?? 'pocketsphinx',
-      whisperModel: pick(fileStt.whisperModel, environment.PERSONA_STT_WHISPER_MODEL, overrides.stt?.whisperModel) ?? 'whisper-base-en',
+      whisperModel: pick(fileStt.whisperModel, environment.PERSONA_STT_WHISPER_MODEL, overrides.stt?.whisperModel) ?? 'whisper-base.en',
       url: pick(fileStt.url, environment.PERSONA_STT_URL, overrides.stt?.url),
       apiModel: pick(fileStt.apiModel, environment.PERSONA_STT_API_MODEL, overrides.stt?.apiModel) ?? 'whisper-1',
       apiKey: pick(fileStt.apiKey, environment.PERSONA_STT_API_KEY, overrides.stt?.apiKey),

@@ -24,9 +24,15 @@ export function resolveModelFile(config: Pick<Config, 'llm' | 'modelsFolder'>): 
   return file ? path.join(folder, file) : undefined;
 }
 
+/** The engine `auto` stands for on this machine: llama when its model file is present, else recall. */
+export function chooseEngineName(config: Pick<Config, 'llm' | 'modelsFolder'>, name: EngineName = config.llm.engine): Exclude<EngineName, 'auto'> {
+  if (name !== 'auto') return name;
+  return resolveModelFile(config) ? 'llama' : 'recall';
+}
+
 export async function createEngine(config: Config, name: EngineName, retriever: HybridRetriever): Promise<LlmEngine> {
   const modelFile = resolveModelFile(config);
-  const chosen = name === 'auto' ? (modelFile ? 'llama' : 'recall') : name;
+  const chosen = chooseEngineName(config, name);
   switch (chosen) {
     case 'recall':
       return createRecallEngine({ search: (query, options) => retriever.search(query, options) });

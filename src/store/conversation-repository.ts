@@ -34,6 +34,11 @@ export function addTurn(
   return Number(result.lastInsertRowid);
 }
 
+/** Whether `conversationId` is a conversation with this persona (clients may only continue their own persona's). */
+export function conversationExists(database: SqliteDatabase, conversationId: string, personaId: string): boolean {
+  return database.prepare('SELECT 1 FROM conversations WHERE id = ? AND persona_id = ?').get(conversationId, personaId) !== undefined;
+}
+
 export function endConversation(database: SqliteDatabase, conversationId: string): void {
   database.prepare('UPDATE conversations SET ended_at = ? WHERE id = ?').run(new Date().toISOString(), conversationId);
 }

@@ -1,16 +1,10 @@
 /** `persona embed`: embed the chunks that have no vector yet (incremental, resumable). */
 import type { Command } from 'commander';
-import { describeError } from '../../errors.js';
-import { runEmbedding } from '../../rag/embedding-job.js';
-import { openRetrieval } from '../../rag/open-retrieval.js';
-import { finishJob, runningJob, startJob, updateJobProgress } from '../../store/job-repository.js';
+import { embeddingJobId, embedPersona } from '../../rag/embed-persona.js';
+import { runningJob } from '../../store/job-repository.js';
 import { openStore } from '../../store/store.js';
 import { configFor, printJson } from '../command-context.js';
 import { createProgressBar } from '../progress-bar.js';
-
-export function embeddingJobId(persona: string, embedderId: string): string {
-  return `embed:${persona}:${embedderId}`;
-}
 
 export function registerEmbedCommand(program: Command): void {
   program
@@ -31,40 +25,22 @@ export function registerEmbedCommand(program: Command): void {
         process.stdout.write(`An embedding run is already going (process ${running.pid}): ${done ?? 0}/${total ?? '?'} chunks\n`);
         return;
       }
-      await using retrieval = await openRetrieval(config, store, config.persona);
-      startJob(store.database, jobId, 'embed');
       const progressBar = createProgressBar();
       const controller = new AbortController();
       const stop = (): void => controller.abort(new Error('interrupted'));
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
-      let lastRecorded = 0;
       try {
-        const result = await runEmbedding({
-          database: store.database,
-          chunks: retrieval.chunks,
-          embedder: retrieval.embedder,
-          collection: retrieval.collection,
+        const result = await embedPersona(config, store, config.persona, {
           signal: controller.signal,
-          onProgress: (progress) => {
-            progressBar.update(progress.total ? progress.done / progress.total : 1, `${progress.done}/${progress.total} chunks (${retrieval.embedder.id})`);
-            if (Date.now() - lastRecorded > 1000 || progress.done === progress.total) {
-              lastRecorded = Date.now();
-              updateJobProgress(store.database, jobId, { ...progress });
-            }
-          },
+          onProgress: (progress, embedderId) =>
+            progressBar.update(progress.total ? progress.done / progress.total : 1, `${progress.done}/${progress.total} chunks (${embedderId})`),
         });
-        finishJob(store.database, jobId, { status: 'done', result });
         progressBar.done();
-        if (flags.json) printJson({ persona: config.persona, embedder: retrieval.embedder.id, ...result });
+        if (flags.json) printJson({ persona: config.persona, ...result });
         else {
-          process.stdout.write(
-            `Embedded ${result.embedded} chunks with ${retrieval.embedder.id} (${result.alreadyEmbedded} already embedded, ${result.deleted} stale vectors removed)\n`,
-          );
+          process.stdout.write(`Embedded ${result.embedded} chunks with ${result.embedder} (${result.alreadyEmbedded} already embedded, ${result.deleted} stale vectors removed)\n`);
         }
-      } catch (error) {
-        finishJob(store.database, jobId, { status: controller.signal.aborted ? 'cancelled' : 'failed', error: describeError(error) });
-        throw error;
       } finally {
         progressBar.done();
         process.off('SIGINT', stop);

@@ -4,66 +4,10 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { once } from 'node:events';
+import type http from 'node:http';
+import { startFakeXttsWorker as startWorker, type StreamRequest } from '../../helpers/fake-xtts-worker.js';
 import { createXttsEngine, type TtsFrame } from '../../../src/tts/xtts/xtts-client.js';
 import { PersonaError } from '../../../src/errors.js';
-
-interface StreamRequest {
-  body: { text: string; voice: string; language: string; sample_rate: number };
-  res: http.ServerResponse;
-  req: http.IncomingMessage;
-}
-
-interface FakeWorker {
-  url: string;
-  requests: StreamRequest[];
-  close(): Promise<void>;
-}
-
-/** A worker: `onStream` answers POST /tts/stream; unknown voices get the worker's 404 JSON. */
-async function startWorker(onStream: (r: StreamRequest) => void | Promise<void>): Promise<FakeWorker> {
-  const requests: StreamRequest[] = [];
-  const server = http.createServer((req, res) => {
-    if (req.method === 'GET' && req.url === '/health') {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ status: 'ok', model: 'xtts_v2', device: 'cuda', busy: 0 }));
-      return;
-    }
-    if (req.method === 'POST' && req.url === '/tts/stream') {
-      const parts: Buffer[] = [];
-      req.on('data', (d: Buffer) => parts.push(d));
-      req.on('end', () => {
-        const body = JSON.parse(Buffer.concat(parts).toString('utf8')) as StreamRequest['body'];
-        if (body.voice === 'nobody') {
-          res.writeHead(404, { 'content-type': 'application/json' });
-          res.end(JSON.stringify({ error: `unknown voice "nobody": no folder voices/nobody` }));
-          return;
-        }
-        const r = { body, req, res };
-        requests.push(r);
-        res.writeHead(200, { 'content-type': 'application/octet-stream', 'x-sample-rate': '24000' });
-        void onStream(r);
-      });
-      return;
-    }
-    res.writeHead(404, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ error: 'not found' }));
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    requests,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
 
 function pcmBytes(samples: number[]): Buffer {
   const buf = Buffer.alloc(samples.length * 2);

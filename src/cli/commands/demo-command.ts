@@ -1,0 +1,64 @@
+/**
+ * `persona demo`: the sample persona in `examples/meera-krishnan` ingested and embedded, an
+ * API key made, and the service started on the embedded defaults — one command from a fresh
+ * clone to a persona you can talk to. With `--check` it runs one spoken round trip through
+ * the running server instead of serving, and exits.
+ */
+import path from 'node:path';
+import type { Command } from 'commander';
+import { ingest } from '../../ingest/ingest-run.js';
+import { embedPersona } from '../../rag/embed-persona.js';
+import { startServer } from '../../server/server.js';
+import { createApiKey } from '../../store/api-key-repository.js';
+import { openStore } from '../../store/store.js';
+import { configFor } from '../command-context.js';
+import { createProgressBar } from '../progress-bar.js';
+import { servingBanner } from './serve-command.js';
+import { checkServer } from './check-server.js';
+
+const samplePersona = { id: 'meera', folder: path.resolve('examples/meera-krishnan'), authors: ['meera@kaveri-bridgeworks.example', 'Meera Krishnan'] };
+
+export function registerDemoCommand(program: Command): void {
+  program
+    .command('demo')
+    .description('Ingest and embed the sample persona (examples/meera-krishnan), create an API key, and serve it on the embedded defaults (no GPU, no download).')
+    .option('--port <port>', 'port (default: $PERSONA_PORT or 8787; 0 picks a free one)')
+    .option('--check', 'ask one spoken question through the running server, print what came back, and exit')
+    .action(async (flags: { port?: string; check?: boolean }, command: Command) => {
+      const config = configFor(command, { persona: samplePersona.id });
+      if (flags.port !== undefined) config.server.port = Number(flags.port);
+      let key: string;
+      {
+        using store = openStore(config);
+        const progressBar = createProgressBar();
+        const summary = await ingest({
+          store,
+          persona: samplePersona.id,
+          authors: samplePersona.authors,
+          inputs: [samplePersona.folder],
+          chunking: { targetTokens: config.ingest.chunkTokens, overlapTokens: config.ingest.chunkOverlapTokens },
+          limits: { maxFileBytes: config.ingest.maxFileBytes, maxUnzippedBytes: config.ingest.maxUnzippedBytes },
+          stallTimeoutMs: config.ingest.parseTimeoutMs,
+          onProgress: (progress) => progressBar.update(progress.filesDone / Math.max(1, progress.filesTotal), `ingesting ${path.basename(progress.file)}`),
+        });
+        const embedded = await embedPersona(config, store, samplePersona.id, {
+          onProgress: (progress) => progressBar.update(progress.total ? progress.done / progress.total : 1, `embedding ${progress.done}/${progress.total} chunks`),
+        });
+        progressBar.done();
+        process.stdout.write(
+          `Sample persona "${samplePersona.id}": ${Object.values(summary.added).reduce((sum, count) => sum + count, 0)} new items, ${summary.chunks} new chunks; ${embedded.embedded} newly embedded with ${embedded.embedder}\n`,
+        );
+        key = createApiKey(store.database, { name: 'demo' }).key;
+      }
+      const server = await startServer(config, { handleSignals: !flags.check });
+      if (flags.check) {
+        try {
+          process.stdout.write(await checkServer(server.url, key, samplePersona.id));
+        } finally {
+          await server.close();
+        }
+        return;
+      }
+      process.stdout.write(`${servingBanner(server.url, config)}\n  API key (shown once; revoke with \`persona keys revoke\`): ${key}\n`);
+    });
+}
