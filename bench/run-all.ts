@@ -11,6 +11,7 @@ const benchmarks: [string, ...string[]][] = [
   ['embedding-onnx.ts'],
   ['search-latency.ts'],
   ['llm-llama.ts'],
+  ['stt-wer.ts'],
 ];
 
 for (const [file, ...args] of benchmarks) {

@@ -87,6 +87,11 @@ const configSchema = z.object({
     maxMessagesPerSecond: positiveInteger,
     /** A session is closed after this long. */
     maxSessionSeconds: positiveInteger,
+    /**
+     * How far a turn's audio may run ahead of real time. Pacing keeps most of a long answer
+     * unsent until it is due, so a barge-in wastes little; clients buffer this much.
+     */
+    audioLeadMs: positiveInteger,
   }),
 });
 
@@ -133,6 +138,7 @@ const environmentNames: Record<string, string> = {
   'server.maxFrameBytes': 'PERSONA_MAX_FRAME_BYTES',
   'server.maxMessagesPerSecond': 'PERSONA_MAX_MESSAGES_PER_SECOND',
   'server.maxSessionSeconds': 'PERSONA_MAX_SESSION_SECONDS',
+  'server.audioLeadMs': 'PERSONA_AUDIO_LEAD_MS',
 };
 
 export interface LoadConfigOptions {
@@ -213,6 +219,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
       maxFrameBytes: pick(fileServer.maxFrameBytes, environment.PERSONA_MAX_FRAME_BYTES, overrides.server?.maxFrameBytes) ?? 256 * 1024,
       maxMessagesPerSecond: pick(fileServer.maxMessagesPerSecond, environment.PERSONA_MAX_MESSAGES_PER_SECOND, overrides.server?.maxMessagesPerSecond) ?? 200,
       maxSessionSeconds: pick(fileServer.maxSessionSeconds, environment.PERSONA_MAX_SESSION_SECONDS, overrides.server?.maxSessionSeconds) ?? 3600,
+      audioLeadMs: pick(fileServer.audioLeadMs, environment.PERSONA_AUDIO_LEAD_MS, overrides.server?.audioLeadMs) ?? 1000,
     },
   };
 

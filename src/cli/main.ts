@@ -9,6 +9,12 @@ import { registerIngestCommand } from './commands/ingest-command.js';
 import { registerEmbedCommand } from './commands/embed-command.js';
 import { registerSearchCommand } from './commands/search-command.js';
 import { registerSourcesCommand } from './commands/sources-command.js';
+import { registerDemoCommand } from './commands/demo-command.js';
+import { registerKeysCommand } from './commands/keys-command.js';
+import { registerSayCommand } from './commands/say-command.js';
+import { registerServeCommand } from './commands/serve-command.js';
+import { registerTranscribeCommand } from './commands/transcribe-command.js';
+import { registerVoicesCommand } from './commands/voices-command.js';
 import { runProgram } from './run-program.js';
 
 const program = new Command()
@@ -27,5 +33,11 @@ registerSearchCommand(program);
 registerAskCommand(program);
 registerModelsCommand(program);
 registerAdaptersCommand(program);
+registerTranscribeCommand(program);
+registerVoicesCommand(program);
+registerSayCommand(program);
+registerKeysCommand(program);
+registerServeCommand(program);
+registerDemoCommand(program);
 
 await runProgram(program, process.argv);

@@ -24,8 +24,6 @@ export interface AppOptions {
   /** Close the runtime with the app (the server does; tests that share a runtime do not). */
   closeRuntime?: boolean;
   logger?: FastifyServerOptions['logger'];
-  /** How far live audio may run ahead of real time. */
-  leadMs?: number;
   /** Largest upload to `/v1/audio/transcriptions` (default 25 MiB, as OpenAI's). */
   maxUploadBytes?: number;
 }
@@ -45,7 +43,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   const audioStore = createAudioStore();
   registerHealthRoute(app, runtime);
-  const talk = registerTalkRoute(app, { runtime, metrics, leadMs: options.leadMs });
+  const talk = registerTalkRoute(app, { runtime, metrics });
   registerInteractRoutes(app, { runtime, audioStore, metrics });
   registerChatCompletionsRoute(app, runtime);
   registerSpeechRoute(app, { runtime, metrics });

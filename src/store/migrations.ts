@@ -187,4 +187,21 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE sources ADD COLUMN identity_key TEXT NOT NULL DEFAULT '';
     `,
   },
+  {
+    version: 5,
+    name: 'API keys for the server',
+    sql: `
+      -- Only a SHA-256 of each key is kept: the plain key is shown once, when it is made.
+      CREATE TABLE api_keys (
+        id TEXT PRIMARY KEY,
+        name TEXT,
+        prefix TEXT NOT NULL,            -- the key's first characters, so a listing can tell keys apart
+        key_hash TEXT NOT NULL UNIQUE,   -- hex SHA-256 of the whole key
+        created_at TEXT NOT NULL,
+        last_used_at TEXT,               -- written at most once a minute per key
+        revoked_at TEXT
+      );
+      CREATE INDEX api_keys_prefix ON api_keys(prefix);
+    `,
+  },
 ];

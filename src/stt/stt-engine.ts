@@ -52,6 +52,8 @@ export interface SttEngine {
    * then exactly one final; an abort ends the stream quietly without a final.
    */
   transcribe(audio: AsyncIterable<Float32Array>, options?: TranscribeOptions): AsyncIterable<TranscriptEvent>;
+  /** Gets ready for utterances with this bias (builds models, starts decoders) so the first one is not slower. */
+  warmUp?(bias?: SttBias, signal?: AbortSignal): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -56,12 +56,14 @@ export async function openPersonaRuntime(config: Config, overrides: RuntimeOverr
   const llmName = chooseEngineName(config);
   const opened: { close(): Promise<void> }[] = [];
   try {
-    const stt = overrides.stt ?? createSttEngine(config);
+    const stt = overrides.stt ?? (await createSttEngine(config));
     opened.push(stt);
-    const embeddedTts = overrides.embeddedTts ?? createEmbeddedTtsEngine();
-    opened.push(embeddedTts);
-    const tts = overrides.tts ?? (config.tts.engine === 'flite' || config.tts.engine === 'espeak' ? embeddedTts : createTtsEngine(config));
-    if (tts !== embeddedTts) opened.push(tts);
+    const configuredIsEmbedded = config.tts.engine === 'flite' || config.tts.engine === 'espeak';
+    const tts = overrides.tts ?? createTtsEngine(config);
+    opened.push(tts);
+    // The configured engine is its own fallback when it is already an embedded one.
+    const embeddedTts = overrides.embeddedTts ?? (configuredIsEmbedded && !overrides.tts ? tts : createEmbeddedTtsEngine());
+    if (embeddedTts !== tts) opened.push(embeddedTts);
 
     const personas = new Map<string, Promise<PersonaServices>>();
     let sharedEngine: Promise<LlmEngine> | undefined;

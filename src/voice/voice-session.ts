@@ -221,6 +221,8 @@ export function createVoiceSession(options: VoiceSessionOptions): VoiceSession {
         voices = chosen;
         adapter = message.adapter;
         conversationId = startConversation(runtime.store.database, opened.persona, { via: 'talk', session: id, voice: message.voice });
+        // Built while the user is still getting ready to speak, not when the first utterance ends.
+        runtime.stt.warmUp?.(opened.bias).catch((error: unknown) => sendError('stt-unavailable', `speech recognition is not ready: ${describeError(error)}`, { retryable: true }));
         if (!listening) {
           const vad = await runtime.createVad();
           const state: Listening = { vad, mic: createAsyncQueue<Int16Array>(), controller: new AbortController(), loop: Promise.resolve() };

@@ -1,7 +1,8 @@
 /**
  * A running Persona server for end-to-end tests: the sample persona ingested into a fresh
  * store, the real engines (Silero VAD, PocketSphinx, the recall engine, flite, embedded
- * Chroma), an API key, and the app listening on an ephemeral port.
+ * Chroma), an API key, and the app listening on an ephemeral port. Audio is not paced
+ * unless the environment asks (PERSONA_AUDIO_LEAD_MS): a recalled answer can be a minute long.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -28,14 +29,14 @@ export interface TalkServer {
 
 export async function startTalkServer(
   home: string,
-  options: { environment?: Record<string, string>; overrides?: (config: Config) => RuntimeOverrides; leadMs?: number; store?: Store } = {},
+  options: { environment?: Record<string, string>; overrides?: (config: Config) => RuntimeOverrides; store?: Store } = {},
 ): Promise<TalkServer> {
-  const config = testConfig(home, { PERSONA_VOICES: path.join(home, 'voices'), ...options.environment });
+  const config = testConfig(home, { PERSONA_VOICES: path.join(home, 'voices'), PERSONA_AUDIO_LEAD_MS: '600000', ...options.environment });
   const ownStore = !options.store;
   const store = options.store ?? openStore(config);
   if (ownStore) await ingestSamplePersona(store);
   const runtime = await openPersonaRuntime(config, { store, ...options.overrides?.(config) });
-  const app = await buildApp({ runtime, leadMs: options.leadMs });
+  const app = await buildApp({ runtime });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;

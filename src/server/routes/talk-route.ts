@@ -15,8 +15,6 @@ import { createRateLimiter } from '../rate-limiter.js';
 export interface TalkRouteOptions {
   runtime: PersonaRuntime;
   metrics: PersonaMetrics;
-  /** How far audio may run ahead of real time. */
-  leadMs?: number;
 }
 
 export interface TalkRoute {
@@ -40,7 +38,7 @@ export function registerTalkRoute(app: FastifyInstance, options: TalkRouteOption
       sendAudio(turn, pcm) {
         if (socket.readyState === socket.OPEN) socket.send(encodeAudioFrame(turn, pcm));
       },
-      leadMs: options.leadMs,
+      leadMs: limits.audioLeadMs,
       onTurn(report) {
         const { timings } = report;
         metrics.recordTurn({
