@@ -12,6 +12,7 @@ const benchmarks: [string, ...string[]][] = [
   ['search-latency.ts'],
   ['llm-llama.ts'],
   ['stt-wer.ts'],
+  ['voice-latency.ts'],
 ];
 
 for (const [file, ...args] of benchmarks) {

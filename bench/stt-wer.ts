@@ -1,6 +1,6 @@
 /**
  * Word error rate of the pocketsphinx engine, with and without the persona bias, on
- * pocketsphinx-testdata's transcribed recordings (LibriVox, cards) and on questions about
+ * pocketsphinx-testdata's transcribed recordings (LibriVox, cards; through `transcribeFile`, as `persona transcribe` runs them) and on questions about
  * the sample persona spoken by espeak-ng and flite; plus the median time from the end of
  * an utterance's audio to its final transcript (audio streamed at real-time pace).
  *
@@ -11,9 +11,10 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../src/config.js';
-import { ingest } from '../src/ingest/ingest-run.js';
+import { ingestSamplePersona } from '../src/cli/sample-persona.js';
 import { openStore } from '../src/store/store.js';
 import { loadPersonaBias } from '../src/stt/persona-bias.js';
+import { transcribeFile } from '../src/stt/transcribe-file.js';
 import { createPocketsphinxEngine, defaultDomainWeight, type PocketsphinxEngine } from '../src/stt/pocketsphinx/pocketsphinx-engine.js';
 import type { SttBias } from '../src/stt/stt-engine.js';
 import { readWav } from '../src/stt/vad/read-wav.js';
@@ -34,6 +35,8 @@ interface Utterance {
   name: string;
   reference: string;
   samples: Float32Array;
+  /** A real recording: scored through `transcribeFile`, the code path of `persona transcribe FILE`. */
+  file?: string;
 }
 
 function readTranscribed(folder: string, transcriptionFile: string): Utterance[] {
@@ -44,7 +47,7 @@ function readTranscribed(folder: string, transcriptionFile: string): Utterance[]
     if (!match) continue;
     const file = path.join(folder, `${match[2]}.wav`);
     const wav = readWav(readFileSync(file), file);
-    utterances.push({ name: match[2]!, reference: match[1]!, samples: resample(wav.samples, wav.sampleRate, 16000) });
+    utterances.push({ name: match[2]!, reference: match[1]!, samples: resample(wav.samples, wav.sampleRate, 16000), file });
   }
   return utterances;
 }
@@ -93,6 +96,11 @@ async function* chunks(samples: Float32Array, paced: boolean, onEnd: () => void)
 }
 
 async function run(engine: PocketsphinxEngine, utterance: Utterance, bias: SttBias | undefined, paced: boolean): Promise<{ text: string; result: WordErrorRate; latencyMs: number }> {
+  if (utterance.file && !paced) {
+    const started = performance.now();
+    const { text } = await transcribeFile(engine, utterance.file, { bias });
+    return { text, result: wordErrorRate(utterance.reference, text), latencyMs: performance.now() - started };
+  }
   let ended = 0;
   let text = '';
   let latencyMs = 0;
@@ -119,15 +127,7 @@ try {
   // The bias comes from the sample persona, ingested into a scratch store as `persona ingest` would.
   const config = loadConfig({ environment: { PERSONA_HOME: scratch, PERSONA_ENCRYPT: 'false' }, configFile: false });
   const store = openStore(config);
-  await ingest({
-    store,
-    persona: 'meera',
-    authors: ['meera@kaveri-bridgeworks.example', 'Meera Krishnan'],
-    inputs: [path.resolve('examples/meera-krishnan')],
-    chunking: { targetTokens: 500, overlapTokens: 60 },
-    limits: { maxFileBytes: 50 * 1024 ** 2, maxUnzippedBytes: 50 * 1024 ** 2 },
-    stallTimeoutMs: 60_000,
-  });
+  await ingestSamplePersona(store, config);
   const biasStarted = performance.now();
   const bias = loadPersonaBias(store, 'meera');
   const biasMs = performance.now() - biasStarted;

@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config.js';
 import { openPersonaRuntime } from '../voice/persona-runtime.js';
 import { buildApp } from './app.js';
+import { withoutCredentials } from './auth/redact-credentials.js';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -18,7 +19,11 @@ export async function startServer(config: Config, options: { logger?: boolean; h
   const runtime = await openPersonaRuntime(config);
   let app: FastifyInstance;
   try {
-    app = await buildApp({ runtime, closeRuntime: true, logger: options.logger ? { level: 'info' } : false });
+    const logger = options.logger
+      ? // Browsers put session tokens in the WebSocket URL's query: never write them to the log.
+        { level: 'info', serializers: { req: (request: { method: string; url: string }) => ({ method: request.method, url: withoutCredentials(request.url) }) } }
+      : false;
+    app = await buildApp({ runtime, closeRuntime: true, logger });
   } catch (error) {
     await runtime.close();
     throw error;

@@ -70,6 +70,7 @@ let fliteInstalled: boolean | undefined;
 
 /** Whether `flite` runs here; asked once per process (a few ms). */
 export function isFliteInstalled(): boolean {
-  fliteInstalled ??= spawnSync('flite', ['--version'], { stdio: 'ignore', timeout: 5000 }).status === 0;
+  // `flite --version` exits 1 even when flite works; listing the voices exits 0.
+  fliteInstalled ??= spawnSync('flite', ['-lv'], { stdio: 'ignore', timeout: 5000 }).status === 0;
   return fliteInstalled;
 }

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { StoreError } from '../../src/errors.js';
 import { openStore } from '../../src/store/store.js';
+import { migrations } from '../../src/store/migrations.js';
 import { temporaryFolder } from '../helpers/temporary-folder.js';
 import { testConfig } from '../helpers/test-config.js';
 
@@ -64,7 +65,8 @@ test('migrations are versioned and run once', (context) => {
   writeSecret(home);
   using store = openStore(configFor(home));
   const versions = store.database.prepare('SELECT version FROM schema_migrations ORDER BY version').pluck().all();
-  assert.deepEqual(versions, [1, 2, 3, 4]);
+  assert.deepEqual(versions, migrations.map((migration) => migration.version));
+  assert.deepEqual(versions, versions.map((_, index) => index + 1), 'versions run in order, none skipped');
   for (const table of ['sources', 'items', 'passages', 'chunks', 'interviews', 'conversations', 'conversation_turns', 'feedback', 'jobs']) {
     assert.equal(store.database.prepare("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?").pluck().get(table), 1, table);
   }

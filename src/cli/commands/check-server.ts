@@ -26,7 +26,9 @@ export async function checkServer(url: string, key: string, persona: string): Pr
       .filter(([, value]) => value !== undefined)
       .map(([stage, value]) => `${stage} ${value}`)
       .join(', ');
+    const errors = client.events.flatMap((event) => (event.type === 'error' ? [`${event.code}: ${event.message}`] : []));
     return [
+      ...errors.map((error) => `Error event: ${error}`),
       `Spoke (${voice.id}): "${question}"`,
       `Heard (${metrics.engine.stt}): "${transcript?.type === 'transcript-end' ? transcript.text : ''}"`,
       `Answer (${metrics.engine.llm}): ${answer?.type === 'text-end' ? answer.text : '(none)'}`,

@@ -6,17 +6,15 @@
  */
 import path from 'node:path';
 import type { Command } from 'commander';
-import { ingest } from '../../ingest/ingest-run.js';
 import { embedPersona } from '../../rag/embed-persona.js';
 import { startServer } from '../../server/server.js';
 import { createApiKey } from '../../store/api-key-repository.js';
 import { openStore } from '../../store/store.js';
 import { configFor } from '../command-context.js';
 import { createProgressBar } from '../progress-bar.js';
+import { ingestSamplePersona, samplePersona } from '../sample-persona.js';
 import { servingBanner } from './serve-command.js';
 import { checkServer } from './check-server.js';
-
-const samplePersona = { id: 'meera', folder: path.resolve('examples/meera-krishnan'), authors: ['meera@kaveri-bridgeworks.example', 'Meera Krishnan'] };
 
 export function registerDemoCommand(program: Command): void {
   program
@@ -31,16 +29,9 @@ export function registerDemoCommand(program: Command): void {
       {
         using store = openStore(config);
         const progressBar = createProgressBar();
-        const summary = await ingest({
-          store,
-          persona: samplePersona.id,
-          authors: samplePersona.authors,
-          inputs: [samplePersona.folder],
-          chunking: { targetTokens: config.ingest.chunkTokens, overlapTokens: config.ingest.chunkOverlapTokens },
-          limits: { maxFileBytes: config.ingest.maxFileBytes, maxUnzippedBytes: config.ingest.maxUnzippedBytes },
-          stallTimeoutMs: config.ingest.parseTimeoutMs,
-          onProgress: (progress) => progressBar.update(progress.filesDone / Math.max(1, progress.filesTotal), `ingesting ${path.basename(progress.file)}`),
-        });
+        const summary = await ingestSamplePersona(store, config, (progress) =>
+          progressBar.update(progress.filesDone / Math.max(1, progress.filesTotal), `ingesting ${path.basename(progress.file)}`),
+        );
         const embedded = await embedPersona(config, store, samplePersona.id, {
           onProgress: (progress) => progressBar.update(progress.total ? progress.done / progress.total : 1, `embedding ${progress.done}/${progress.total} chunks`),
         });

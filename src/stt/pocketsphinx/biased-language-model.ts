@@ -5,7 +5,7 @@
  * under the cache folder, named by a hash of everything that goes in, so a persona's
  * unchanged bias is built once.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { SttBias } from '../stt-engine.js';
@@ -114,7 +114,7 @@ export async function buildBiasedModel(bias: SttBias, options: BiasedModelOption
     vocabularySize: words.length,
   };
   const write = async (file: string, text: string): Promise<void> => {
-    const temporary = `${file}.${process.pid}.tmp`;
+    const temporary = `${file}.${process.pid}.${randomUUID()}.tmp`;
     await writeFile(temporary, text);
     await rename(temporary, file);
   };

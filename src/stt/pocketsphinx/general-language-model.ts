@@ -4,7 +4,7 @@
  * Reading the full trie takes ~1 s and ~200 MB, so the pruned model is cached as ARPA
  * under the cache folder, keyed by the source file and the pruning sizes.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { emptyModel, parseArpa, recomputeBackoffs, sentenceEnd, sentenceStart, writeArpa, type NgramModel } from './ngram-model.js';
@@ -133,7 +133,7 @@ export function loadGeneralModel(
       }
       const model = await pruneGeneralModel(languageModelFile, pruning, await allowedWords(), signal);
       await mkdir(cacheFolder, { recursive: true });
-      const temporary = `${file}.${process.pid}.tmp`;
+      const temporary = `${file}.${process.pid}.${randomUUID()}.tmp`;
       await writeFile(temporary, writeArpa(model));
       await rename(temporary, file);
       return { model, key };

@@ -6,6 +6,7 @@
  * background. With a bias, the language model is the persona's domain model interpolated
  * with a pruned general model (see biased-language-model.ts), cached by content hash.
  */
+import { createHash } from 'node:crypto';
 import { constants } from 'node:fs';
 import { access } from 'node:fs/promises';
 import os from 'node:os';
@@ -130,9 +131,23 @@ export function createPocketsphinxEngine(options: PocketsphinxEngineOptions = {}
     return installChecked;
   };
 
+  /** Builds in progress by bias: a session's warm-up and its first utterance ask for the same model at once. */
+  const building = new Map<string, Promise<BiasedModel>>();
   const biasedModel = async (bias: SttBias, signal?: AbortSignal): Promise<BiasedModel> => {
     await checkInstalled();
-    return buildBiasedModel(
+    const key = createHash('sha256').update(bias.phrases.join('\n')).digest('hex');
+    let build = building.get(key);
+    if (!build) {
+      // Not tied to one caller's signal: the model is cached for every later session, so it is finished even if this caller leaves.
+      build = buildModel(bias).finally(() => building.delete(key));
+      building.set(key, build);
+    }
+    if (!signal) return build;
+    signal.throwIfAborted();
+    return Promise.race([build, new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true }))]);
+  };
+  const buildModel = (bias: SttBias): Promise<BiasedModel> =>
+    buildBiasedModel(
       bias,
       {
         generalLanguageModel: languageModel,
@@ -144,9 +159,7 @@ export function createPocketsphinxEngine(options: PocketsphinxEngineOptions = {}
         espeakBinary: options.espeakBinary,
         maxSentences: options.maxBiasSentences ?? 5000,
       },
-      signal,
     );
-  };
 
   const decoderFiles = async (bias: SttBias | undefined, signal?: AbortSignal): Promise<DecoderFiles> => {
     await checkInstalled();
