@@ -1,8 +1,10 @@
 /**
- * The native whisper.cpp binding of `@fugood/whisper.node`, loaded by variant. The
- * package's own loader caches the first variant it loads for the whole process and
- * writes to the console when it falls back, so the platform packages are required here
- * directly: CUDA first, then Vulkan, then CPU. A GPU variant whose libraries are absent
+ * The native whisper.cpp binding of `@fugood/whisper.node`, loaded by variant. Its platform
+ * packages (`@fugood/node-whisper-linux-x64[-cuda|-vulkan]`) are this project's optional
+ * dependencies and are required here directly: the wrapper package's own loader caches the
+ * first variant it loads for the whole process and writes to the console when it falls
+ * back, and its lockfile entry names platform packages the registry mirror lacks, which
+ * breaks `npm ci`. CUDA first, then Vulkan, then CPU. A GPU variant whose libraries are absent
  * (libcudart, libvulkan) fails to load with a plain JS error, which makes "try the GPU,
  * fall back to the CPU" safe.
  *
