@@ -5,8 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Debian packages the embedded engines and their tests use: espeak-ng and flite speak (TTS and the
-# spoken test utterances), pocketsphinx hears (STT), pocketsphinx-testdata holds the recordings the WER bench scores.
-debian_packages=(espeak-ng flite pocketsphinx pocketsphinx-en-us pocketsphinx-testdata)
+# spoken test utterances), pocketsphinx hears (STT), pocketsphinx-testdata holds the recordings the WER bench scores,
+# chromium runs the widget and PWA browser tests (driven by playwright-core).
+debian_packages=(espeak-ng flite pocketsphinx pocketsphinx-en-us pocketsphinx-testdata chromium)
 
 missing=()
 for package in "${debian_packages[@]}"; do
@@ -21,3 +22,6 @@ fi
 
 # better-sqlite3-multiple-ciphers builds from source here (its prebuilt download is offline): about 80 s.
 npm ci --no-audit --no-fund
+
+# The widget and the PWA (web/dist), which `persona serve` serves at / and /widget/.
+npm run build

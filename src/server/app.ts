@@ -1,6 +1,6 @@
 /**
  * Builds the fastify app: credentials and metrics first (their hooks must cover every route),
- * then WebSocket and multipart support, then the routes. It does not listen (`server.ts`
+ * then WebSocket and multipart support, then the API routes and the web app (`web/dist`). It does not listen (`server.ts`
  * does), so tests drive it on an ephemeral port or through `inject`.
  */
 import multipart from '@fastify/multipart';
@@ -15,9 +15,11 @@ import { HttpError, statusOf } from './request-persona.js';
 import { registerChatCompletionsRoute } from './routes/chat-completions-route.js';
 import { registerHealthRoute } from './routes/health-route.js';
 import { registerInteractRoutes } from './routes/interact-route.js';
+import { registerPersonaRoutes } from './routes/personas-route.js';
 import { registerSpeechRoute } from './routes/speech-route.js';
 import { registerTalkRoute } from './routes/talk-route.js';
 import { registerTranscriptionsRoute } from './routes/transcriptions-route.js';
+import { registerWebRoutes } from './routes/web-route.js';
 
 export interface AppOptions {
   runtime: PersonaRuntime;
@@ -48,6 +50,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerChatCompletionsRoute(app, runtime);
   registerSpeechRoute(app, { runtime, metrics });
   registerTranscriptionsRoute(app, runtime);
+  registerPersonaRoutes(app, { database: runtime.store.database, defaultPersona: runtime.config.persona });
+  // The PWA and the widget script, public: the auth hook guards only /v1 and /metrics.
+  await registerWebRoutes(app);
 
   app.addHook('onClose', async () => {
     await talk.closeSessions();
