@@ -50,7 +50,8 @@ export async function startTalkServer(
     httpUrl: `http://127.0.0.1:${port}`,
     key,
     async close() {
-      await app.close();
+      // A test may have closed the app already (to restart it); closing twice is harmless.
+      await app.close().catch(() => undefined);
       await runtime.close();
       if (ownStore) store.close();
     },

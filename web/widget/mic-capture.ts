@@ -15,6 +15,10 @@ export async function startMicCapture(engine: AudioEngine, onFrame: (pcm: Int16A
   if (!navigator.mediaDevices?.getUserMedia) {
     throw new WidgetError('microphone-blocked', 'Microphone unavailable here (the page must be served over https) — you can still type');
   }
+  // The audio graph is ready before the microphone opens: a graph that loads after the stream
+  // starts (worklet modules take a few hundred ms) would lose the user's first words.
+  const context = await engine.context();
+  engine.resume();
   let stream: MediaStream;
   try {
     stream = await navigator.mediaDevices.getUserMedia({ audio: { echoCancellation: true, noiseSuppression: true, autoGainControl: true, channelCount: 1 } });
@@ -24,8 +28,6 @@ export async function startMicCapture(engine: AudioEngine, onFrame: (pcm: Int16A
     throw new WidgetError('microphone-blocked', 'Microphone blocked — you can still type', { cause: error });
   }
   try {
-    const context = await engine.context();
-    engine.resume();
     const source = context.createMediaStreamSource(stream);
     const node = new AudioWorkletNode(context, captureProcessorName, { numberOfInputs: 1, numberOfOutputs: 0, channelCount: 1, channelCountMode: 'explicit' });
     node.port.onmessage = (message: MessageEvent<Int16Array<ArrayBuffer>>) => onFrame(message.data);

@@ -2,17 +2,21 @@
  * `persona demo`: the sample persona in `examples/meera-krishnan` ingested and embedded, an
  * API key made, and the service started on the embedded defaults — one command from a fresh
  * clone to a persona you can talk to. With `--check` it runs one spoken round trip through
- * the running server instead of serving, and exits.
+ * the running server instead of serving, and exits. It prints the web app's link with a
+ * session token for the sample persona, and the API key (once).
  */
 import path from 'node:path';
 import type { Command } from 'commander';
 import { embedPersona } from '../../rag/embed-persona.js';
 import { startServer } from '../../server/server.js';
+import { createSessionTokens } from '../../server/auth/session-token.js';
+import { readOrCreateTokenSecret } from '../../server/auth/token-secret.js';
 import { createApiKey } from '../../store/api-key-repository.js';
 import { openStore } from '../../store/store.js';
 import { configFor } from '../command-context.js';
 import { createProgressBar } from '../progress-bar.js';
 import { ingestSamplePersona, samplePersona } from '../sample-persona.js';
+import { defaultWebTokenSeconds } from './keys-command.js';
 import { servingBanner } from './serve-command.js';
 import { checkServer } from './check-server.js';
 
@@ -26,6 +30,7 @@ export function registerDemoCommand(program: Command): void {
       const config = configFor(command, { persona: samplePersona.id });
       if (flags.port !== undefined) config.server.port = Number(flags.port);
       let key: string;
+      let webToken: string;
       {
         using store = openStore(config);
         const progressBar = createProgressBar();
@@ -39,7 +44,10 @@ export function registerDemoCommand(program: Command): void {
         process.stdout.write(
           `Sample persona "${samplePersona.id}": ${Object.values(summary.added).reduce((sum, count) => sum + count, 0)} new items, ${summary.chunks} new chunks; ${embedded.embedded} newly embedded with ${embedded.embedder}\n`,
         );
-        key = createApiKey(store.database, { name: 'demo' }).key;
+        const created = createApiKey(store.database, { name: 'demo' });
+        key = created.key;
+        // The web app gets a session token, never the API key; it dies with the demo key.
+        webToken = createSessionTokens({ secret: readOrCreateTokenSecret(config.home) }).mint({ keyId: created.id, persona: samplePersona.id, ttlSeconds: defaultWebTokenSeconds }).token;
       }
       const server = await startServer(config, { handleSignals: !flags.check });
       if (flags.check) {
@@ -50,6 +58,7 @@ export function registerDemoCommand(program: Command): void {
         }
         return;
       }
-      process.stdout.write(`${servingBanner(server.url, config)}\n  API key (shown once; revoke with \`persona keys revoke\`): ${key}\n`);
+      const extraLines = [`  web app: ${server.url}/#token=${encodeURIComponent(webToken)}`, `  API key (shown once; revoke with \`persona keys revoke\`): ${key}`];
+      process.stdout.write(`${servingBanner(server.url, config, extraLines)}\n`);
     });
 }

@@ -31,11 +31,13 @@ export function registerServeCommand(program: Command): void {
     });
 }
 
-export function servingBanner(url: string, config: { persona: string }): string {
+export function servingBanner(url: string, config: { persona: string }, extraLines: readonly string[] = []): string {
   return [
     `Persona is listening on ${url}`,
     `  voice:   ${url.replace(/^http/, 'ws')}/v1/talk  (send {"type":"session-start","persona":"${config.persona}"})`,
+    `  widget:  ${url}/widget/persona-widget.js  (example host page: ${url}/embed-example.html)`,
     `  health:  ${url}/healthz`,
+    ...extraLines,
     '  Stop with Ctrl-C.',
   ].join('\n');
 }
