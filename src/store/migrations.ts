@@ -204,4 +204,46 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX api_keys_prefix ON api_keys(prefix);
     `,
   },
+  {
+    version: 6,
+    name: 'persona building: profiles, modes, interview sources, corrected answers, style evaluations',
+    sql: `
+      -- Every build or edit of a profile is a new version; the newest is the one in use.
+      CREATE TABLE persona_profiles (
+        id INTEGER PRIMARY KEY,
+        persona_id TEXT NOT NULL REFERENCES personas(id),
+        version INTEGER NOT NULL,
+        origin TEXT NOT NULL CHECK (origin IN ('llm', 'fingerprint', 'edited')),
+        profile TEXT NOT NULL,           -- JSON: summary, traits with evidence, communication style
+        system_prompt TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        UNIQUE (persona_id, version)
+      );
+
+      -- The latest discovery of a persona's modes (registers); a rerun replaces it.
+      CREATE TABLE persona_modes (
+        persona_id TEXT NOT NULL REFERENCES personas(id),
+        mode TEXT NOT NULL,              -- a slug, usable as an adapter's mode
+        label TEXT NOT NULL,
+        terms TEXT NOT NULL DEFAULT '[]',
+        system_prompt TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        silhouette REAL,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (persona_id, mode)
+      );
+
+      ALTER TABLE interviews ADD COLUMN via TEXT NOT NULL DEFAULT 'imported';   -- typed, spoken or imported
+      ALTER TABLE feedback ADD COLUMN corrected_answer TEXT;
+
+      CREATE TABLE style_evaluations (
+        id INTEGER PRIMARY KEY,
+        persona_id TEXT NOT NULL REFERENCES personas(id),
+        engine TEXT NOT NULL,
+        adapter_id TEXT,
+        report TEXT NOT NULL,            -- JSON figures: fingerprint distance, chrF, perplexity, latency
+        created_at TEXT NOT NULL
+      );
+    `,
+  },
 ];
