@@ -59,7 +59,8 @@ export type ServerEvent =
   | { type: 'transcript-end'; turn: number; text: string }
   | { type: 'sources'; turn: number; sources: SourceReference[] }
   | { type: 'text-delta'; turn: number; text: string }
-  | { type: 'text-end'; turn: number; text: string; interrupted: boolean }
+  /** `turnId`: the stored turn, for `POST /v1/feedback` (absent when the turn was interrupted before it was stored). */
+  | { type: 'text-end'; turn: number; text: string; interrupted: boolean; turnId?: number }
   | { type: 'audio-start'; turn: number; sampleRate: number; format: 'pcm16' }
   | { type: 'audio-end'; turn: number; interrupted: boolean; audioMs: number }
   | { type: 'video-segment'; turn: number; index: number; mimeType: string; data: string }

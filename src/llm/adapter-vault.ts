@@ -23,8 +23,26 @@ const adapterEntrySchema = z.object({
   servedName: z.string().optional(),
   trainingSet: z.string().optional(),
   metrics: z.record(z.string(), z.number()).default({}),
+  /** The latest style evaluation (`persona eval style --adapter ID`): figures against the persona's held-out replies. */
+  evaluation: z
+    .object({
+      evaluatedAt: z.string(),
+      engine: z.string(),
+      examples: z.number().int().nonnegative(),
+      fingerprintDistance: z.number().nullable(),
+      chrF: z.number().nullable(),
+      perplexityBase: z.number().nullable(),
+      perplexityAdapter: z.number().nullable(),
+      latencyMedianMs: z.number().nullable(),
+      latencyP90Ms: z.number().nullable(),
+      firstTokenMedianMs: z.number().nullable(),
+      report: z.string().optional(),
+    })
+    .optional(),
   createdAt: z.string(),
 });
+
+export type AdapterEvaluation = NonNullable<AdapterEntry['evaluation']>;
 
 export type AdapterEntry = z.infer<typeof adapterEntrySchema>;
 
@@ -38,6 +56,8 @@ export interface AdapterVault {
   fileExists(entry: AdapterEntry): boolean;
   add(file: string, details: Omit<AdapterEntry, 'id' | 'file' | 'sha256' | 'createdAt' | 'modes' | 'moods' | 'tasks' | 'scale' | 'metrics'> & Partial<Pick<AdapterEntry, 'id' | 'modes' | 'moods' | 'tasks' | 'scale' | 'metrics'>>): AdapterEntry;
   remove(id: string): AdapterEntry;
+  /** Replaces the adapter's `evaluation` (its latest style evaluation). */
+  recordEvaluation(id: string, evaluation: AdapterEvaluation): AdapterEntry;
 }
 
 export function openAdapterVault(folder: string): AdapterVault {
@@ -93,6 +113,14 @@ export function openAdapterVault(folder: string): AdapterVault {
       write(adapters.filter((candidate) => candidate.id !== id));
       rmSync(path.join(adaptersFolder, entry.file), { force: true });
       return entry;
+    },
+    recordEvaluation(id, evaluation) {
+      const adapters = read();
+      const index = adapters.findIndex((candidate) => candidate.id === id);
+      if (index < 0) throw new StoreError('not-found', `No adapter "${id}" in the vault (${manifestFile}); see \`persona adapters list\``);
+      const updated = adapterEntrySchema.parse({ ...adapters[index], evaluation });
+      write(adapters.map((entry, position) => (position === index ? updated : entry)));
+      return updated;
     },
   };
 }

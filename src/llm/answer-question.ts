@@ -2,6 +2,7 @@
  * The text path of one turn: retrieve, build the prompt, pick the adapter, stream the
  * answer, remember the turn. Voice sessions and `persona ask` both run this.
  */
+import { currentProfile } from '../persona/profile/profile-repository.js';
 import type { SearchHit } from '../rag/hybrid-retriever.js';
 import type { HybridRetriever } from '../rag/hybrid-retriever.js';
 import { addTurn, conversationTurns, recentTurns, type StoredTurn } from '../store/conversation-repository.js';
@@ -40,6 +41,8 @@ export interface Answer {
   engine: LlmEngine['id'];
   aborted: boolean;
   timings: AnswerTimings;
+  /** The stored persona turn: what feedback (`POST /v1/feedback`) refers to. */
+  turnId: number;
 }
 
 export async function answerQuestion(options: AnswerOptions): Promise<Answer> {
@@ -52,6 +55,8 @@ export async function answerQuestion(options: AnswerOptions): Promise<Answer> {
   const earlier = recentTurns(database, options.persona, { limit: 8, excludeConversation: options.conversationId }).map(toChatMessage);
   const messages = buildPrompt({
     personaName: findPersona(database, options.persona)?.displayName ?? options.persona,
+    // The built profile's system prompt (`persona profile build`); buildPrompt has a default until there is one.
+    profile: currentProfile(database, options.persona)?.systemPrompt,
     styleHints: loadStyleHints(database, options.persona),
     exemplars: exemplarsFrom(hits),
     knowledge: hits.map((hit, index) => ({ id: `S${index + 1}`, label: hit.citation.label, text: hit.text })),
@@ -82,7 +87,7 @@ export async function answerQuestion(options: AnswerOptions): Promise<Answer> {
   const sources = spoken.map((hit, index) => ({ id: `S${index + 1}`, label: hit.citation.label, source: hit.citation.source, page: hit.citation.page, date: hit.citation.date }));
   const timings: AnswerTimings = { retrievalMs, firstTokenMs, totalMs: performance.now() - started };
   addTurn(database, options.conversationId, { role: 'user', text: options.question });
-  addTurn(database, options.conversationId, { role: 'persona', text: answer, adapterId: adapter?.id, sources, timings: { ...timings, firstTokenMs: firstTokenMs ?? -1 } });
+  const turnId = addTurn(database, options.conversationId, { role: 'persona', text: answer, adapterId: adapter?.id, sources, timings: { ...timings, firstTokenMs: firstTokenMs ?? -1 } });
   return {
     answer,
     sources,
@@ -90,6 +95,7 @@ export async function answerQuestion(options: AnswerOptions): Promise<Answer> {
     engine: options.engine.id,
     aborted,
     timings,
+    turnId,
   };
 }
 

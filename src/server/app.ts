@@ -13,6 +13,7 @@ import { errorBody, installAuth } from './auth/install-auth.js';
 import { installMetrics } from './metrics/install-metrics.js';
 import { HttpError, statusOf } from './request-persona.js';
 import { registerChatCompletionsRoute } from './routes/chat-completions-route.js';
+import { registerFeedbackRoute } from './routes/feedback-route.js';
 import { registerHealthRoute } from './routes/health-route.js';
 import { registerInteractRoutes } from './routes/interact-route.js';
 import { registerPersonaRoutes } from './routes/personas-route.js';
@@ -51,6 +52,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerSpeechRoute(app, { runtime, metrics });
   registerTranscriptionsRoute(app, runtime);
   registerPersonaRoutes(app, { database: runtime.store.database, defaultPersona: runtime.config.persona });
+  registerFeedbackRoute(app, { database: runtime.store.database });
   // The PWA and the widget script, public: the auth hook guards only /v1 and /metrics.
   await registerWebRoutes(app);
 

@@ -23,6 +23,8 @@ export interface ConversationSummary {
 }
 
 export interface ListedTurn {
+  /** The stored turn's id: what `POST /v1/feedback` takes as `turn_id`. */
+  id: number;
   role: 'user' | 'persona' | 'system';
   text: string;
   createdAt: string;
@@ -80,14 +82,15 @@ export function findConversation(database: SqliteDatabase, conversationId: strin
     | undefined;
   if (!conversation) return undefined;
   const turns = database
-    .prepare('SELECT role, text, adapter_id, sources, created_at FROM conversation_turns WHERE conversation_id = ? ORDER BY id')
-    .all(conversationId) as { role: ListedTurn['role']; text: string; adapter_id: string | null; sources: string; created_at: string }[];
+    .prepare('SELECT id, role, text, adapter_id, sources, created_at FROM conversation_turns WHERE conversation_id = ? ORDER BY id')
+    .all(conversationId) as { id: number; role: ListedTurn['role']; text: string; adapter_id: string | null; sources: string; created_at: string }[];
   return {
     id: conversation.id,
     persona: conversation.persona_id,
     startedAt: conversation.started_at,
     ...(conversation.ended_at === null ? {} : { endedAt: conversation.ended_at }),
     turns: turns.map((turn) => ({
+      id: turn.id,
       role: turn.role,
       text: turn.text,
       createdAt: turn.created_at,

@@ -104,7 +104,7 @@ export async function answerTurn(options: AnswerTurnOptions): Promise<AnswerTurn
     timings.retrievalMs = answer.timings.retrievalMs;
     if (!signal.aborted) {
       send({ type: 'sources', turn, sources: answer.sources });
-      send({ type: 'text-end', turn, text: answer.answer, interrupted: false });
+      send({ type: 'text-end', turn, text: answer.answer, interrupted: false, turnId: answer.turnId });
       progress.textEnded = true;
     }
   } catch (error) {

@@ -55,7 +55,7 @@ describe('the HTTP routes', () => {
   test('/v1/interact answers with text, sources and an audio URL that plays as wav, mp3 and ogg', async () => {
     const response = await post('/v1/interact', { text: 'What do you drink in the morning?', persona: 'meera' });
     assert.equal(response.status, 200);
-    const body = (await response.json()) as { response_text: string; audio_url: string; sources: unknown[]; conversation_id: string };
+    const body = (await response.json()) as { response_text: string; audio_url: string; sources: unknown[]; conversation_id: string; turn_id: number };
     assert.ok(body.response_text.length > 0);
     assert.ok(body.sources.length > 0);
     assert.match(body.audio_url, /^\/v1\/audio\/[0-9a-f-]{36}$/);
@@ -65,6 +65,8 @@ describe('the HTTP routes', () => {
       const seconds = decodedSeconds(new Uint8Array(await audio.arrayBuffer()), home, `answer.${format}`);
       assert.ok(seconds > 0.5, `${format}: ${seconds} s of audio`);
     }
+    const feedback = await post('/v1/feedback', { turn_id: body.turn_id, rating: 1, corrected_answer: 'Filter coffee, always.' });
+    assert.equal(feedback.status, 201, 'the answer can be rated by the turn id it came with');
     const followUp = await post('/v1/interact', { text: 'And in the evening?', persona: 'meera', conversation_id: body.conversation_id });
     assert.equal(followUp.status, 200);
     const unknown = await fetch(`${server.httpUrl}/v1/audio/00000000-0000-4000-8000-000000000000`, { headers: authorization });

@@ -22,6 +22,7 @@ import { inspectGgufFile } from './gguf-inspector.js';
 import { createLeasedLru } from './leased-lru.js';
 import { ModelFileInvalidError } from './model-file-errors.js';
 import { getSharedLlama, listenToLlamaLog } from './shared-llama.js';
+import { type ScoreTextInput, type TextScore, scoreText } from './score-text.js';
 import { createTextChunkQueue } from './text-chunk-queue.js';
 import { toChatHistory } from './to-chat-history.js';
 
@@ -78,6 +79,12 @@ export interface LlamaEngine extends LlmEngine, AsyncDisposable {
   /** Ids of the adapters whose contexts are alive, least recently used first (the base model is not listed). */
   loadedAdapters(): string[];
   stats(): LlamaEngineStats;
+  /**
+   * The log-probability and perplexity of a given reply to the messages, under the base model
+   * or an adapter (style evaluation). Uses that adapter's context, whose cached prompt it
+   * replaces; undefined when the signal aborted first.
+   */
+  scoreText(request: ScoreTextInput & { adapter?: AdapterChoice }): Promise<TextScore | undefined>;
 }
 
 const capabilities: LlmEngineCapabilities = { adapters: true, streaming: true, generative: true };
@@ -283,6 +290,21 @@ export async function createLlamaEngine(options: LlamaEngineOptions): Promise<Ll
     }
   }
 
+  async function score(request: ScoreTextInput & { adapter?: AdapterChoice }): Promise<TextScore | undefined> {
+    if (closing) throw new PersonaError('service-unavailable', `llama engine for ${modelPath} is closed`);
+    const adapter = resolveAdapter(request.adapter);
+    if (request.signal?.aborted) return undefined;
+    const key = adapter === undefined ? baseModelKey : `${adapter.filePath}\u0000${adapter.scale}`;
+    if (adapter !== undefined) adapterIds.set(key, adapter.id);
+    const lease = await contexts.acquire(key, () => createSlot(adapter), request.signal);
+    if (lease === undefined) return undefined;
+    try {
+      return await scoreText(lease.value.chat.sequence, model, chatWrapper, request);
+    } finally {
+      lease.release();
+    }
+  }
+
   async function close(): Promise<void> {
     closed ??= (async () => {
       closing = true;
@@ -316,6 +338,7 @@ export async function createLlamaEngine(options: LlamaEngineOptions): Promise<Ll
     stats() {
       return { ...stats, liveContexts: contexts.size };
     },
+    scoreText: score,
     close,
     [Symbol.asyncDispose]: close,
   };

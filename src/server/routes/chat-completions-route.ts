@@ -57,7 +57,7 @@ export function registerChatCompletionsRoute(app: FastifyInstance, runtime: Pers
         model: persona,
         choices: [{ index: 0, message: { role: 'assistant', content: answer.answer }, finish_reason: 'stop' }],
         usage: null,
-        persona: { sources: answer.sources, engine: answer.engine, adapter: answer.adapter.id ?? null },
+        persona: { sources: answer.sources, engine: answer.engine, adapter: answer.adapter.id ?? null, turnId: answer.turnId },
       };
     }
 
@@ -70,7 +70,7 @@ export function registerChatCompletionsRoute(app: FastifyInstance, runtime: Pers
     chunk({ role: 'assistant' });
     try {
       const answer = await ask((text) => chunk({ content: text }));
-      chunk({}, 'stop', { persona: { sources: answer.sources, engine: answer.engine, adapter: answer.adapter.id ?? null } });
+      chunk({}, 'stop', { persona: { sources: answer.sources, engine: answer.engine, adapter: answer.adapter.id ?? null, turnId: answer.turnId } });
     } catch (error) {
       // The status line is already sent: the error goes in the stream, as OpenAI's servers do.
       if (!reply.raw.writableEnded) reply.raw.write(`data: ${JSON.stringify({ error: { code: 'turn-failed', message: describeError(error) } })}\n\n`);

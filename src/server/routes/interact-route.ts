@@ -57,6 +57,7 @@ export function registerInteractRoutes(app: FastifyInstance, options: { runtime:
       audio_url: `/v1/audio/${id}`,
       sources: answer.sources,
       conversation_id: conversationId,
+      turn_id: answer.turnId,
       engine: { llm: answer.engine, tts: spoken.engine },
       adapter: answer.adapter.id ?? null,
       timings: answer.timings,
