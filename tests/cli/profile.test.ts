@@ -37,9 +37,6 @@ test('build stores version 1 from the fingerprint; show prints it with its syste
   const missing = runPersonaBuilding(home, ['profile', 'show', '--persona', 'meera', '--version', '5']);
   assert.equal(missing.status, 1);
   assert.match(missing.stderr, /no profile version 5; versions: 1/);
-  const unknown = runPersonaBuilding(home, ['profile', 'build', '--persona', 'nobody']);
-  assert.equal(unknown.status, 1);
-  assert.match(unknown.stderr, /Unknown persona "nobody"/);
 });
 
 test('edit through $EDITOR and --file stores new versions; a bad edit names the field and stores nothing', { timeout: 60_000 }, () => {
@@ -74,10 +71,7 @@ test('edit through $EDITOR and --file stores new versions; a bad edit names the 
   assert.deepEqual({ version: current.version, summary: current.profile.summary }, { version: 3, summary: 'From a file.' });
 });
 
-test('fingerprint prints the persona\'s fingerprint, as text or JSON', { timeout: 60_000 }, () => {
-  const text = runPersonaBuilding(home, ['profile', 'fingerprint', '--persona', 'meera']);
-  assert.equal(text.status, 0, text.stderr);
-  assert.ok(text.stdout.trim().length > 0);
+test('fingerprint prints the persona\'s fingerprint as JSON', { timeout: 60_000 }, () => {
   const json = runPersonaBuilding(home, ['profile', 'fingerprint', '--persona', 'meera', '--json']);
   assert.equal(json.status, 0, json.stderr);
   assert.equal(typeof JSON.parse(json.stdout), 'object');

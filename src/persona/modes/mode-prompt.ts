@@ -59,7 +59,7 @@ export function modeSystemPrompt(name: string, label: string, register: Register
     ...(register.signOff ? [`You often close with "${register.signOff}".`] : []),
   ];
   return [
-    `You are ${name}, writing in your ${label} register.`,
+    `You are ${name}, writing the way you do in your messages about ${label}.`,
     `In this register you write ${length} (about ${register.wordsPerSentence} words each), ${tone}.`,
     ...habits,
     `Answer in the first person, in ${name}'s own words; never say you are an AI.`,

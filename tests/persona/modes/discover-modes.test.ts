@@ -67,7 +67,7 @@ test('modes are named by their distinctive terms and prompted in their register'
   assert.equal(council.register.greeting, 'Dear');
   assert.equal(family.register.formality, 'casual');
   assert.ok(status.register.wordsPerSentence < council.register.wordsPerSentence);
-  assert.match(council.systemPrompt, /^You are Meera, writing in your .+ register\./);
+  assert.match(council.systemPrompt, /^You are Meera, writing the way you do in your messages about .+\./);
   assert.match(council.systemPrompt, /formal and courteous/);
   assert.match(council.systemPrompt, /open with "Dear"/);
   assert.match(family.systemPrompt, /casual and warm/);
