@@ -78,6 +78,16 @@ const configSchema = z.object({
   }),
   /** One folder per voice: reference clips and `consent.json`. */
   voicesFolder: z.string().min(1),
+  avatar: z.object({
+    /** still: the portrait and the audio muxed by ffmpeg (embedded); wav2lip: lip-synced video from GPU workers (non-commercial licence). */
+    engine: z.enum(['still', 'wav2lip']),
+    /** Wav2Lip worker base URLs (comma-separated in the environment). */
+    wav2lipWorkers: z.array(z.string().url()),
+  }),
+  batch: z.object({
+    /** With a Redis URL, batch items go through BullMQ and any number of `persona worker` processes; without, an in-process queue. */
+    redisUrl: z.string().regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL').optional(),
+  }),
   server: z.object({
     host: z.string().min(1),
     port: z.coerce.number().int().min(0).max(65535),
@@ -133,6 +143,9 @@ const environmentNames: Record<string, string> = {
   'tts.apiModel': 'PERSONA_TTS_API_MODEL',
   'tts.apiKey': 'PERSONA_TTS_API_KEY',
   voicesFolder: 'PERSONA_VOICES',
+  'avatar.engine': 'PERSONA_AVATAR_ENGINE',
+  'avatar.wav2lipWorkers': 'PERSONA_WAV2LIP_URLS',
+  'batch.redisUrl': 'REDIS_URL',
   'server.host': 'PERSONA_HOST',
   'server.port': 'PERSONA_PORT',
   'server.maxFrameBytes': 'PERSONA_MAX_FRAME_BYTES',
@@ -164,6 +177,8 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   const fileStt = (fromFile.stt ?? {}) as Record<string, unknown>;
   const fileTts = (fromFile.tts ?? {}) as Record<string, unknown>;
   const fileServer = (fromFile.server ?? {}) as Record<string, unknown>;
+  const fileAvatar = (fromFile.avatar ?? {}) as Record<string, unknown>;
+  const fileBatch = (fromFile.batch ?? {}) as Record<string, unknown>;
   const overrides = options.overrides ?? {};
   const home = path.resolve(String(pick(fromFile.home, environment.PERSONA_HOME, overrides.home) ?? 'data'));
 
@@ -213,6 +228,13 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
       apiKey: pick(fileTts.apiKey, environment.PERSONA_TTS_API_KEY, overrides.tts?.apiKey),
     },
     voicesFolder: path.resolve(String(pick(fromFile.voicesFolder, environment.PERSONA_VOICES, overrides.voicesFolder) ?? 'voices')),
+    avatar: {
+      engine: pick(fileAvatar.engine, environment.PERSONA_AVATAR_ENGINE, overrides.avatar?.engine) ?? 'still',
+      wav2lipWorkers: splitList(pick(fileAvatar.wav2lipWorkers, environment.PERSONA_WAV2LIP_URLS, overrides.avatar?.wav2lipWorkers) ?? []),
+    },
+    batch: {
+      redisUrl: pick(fileBatch.redisUrl, environment.REDIS_URL, overrides.batch?.redisUrl),
+    },
     server: {
       host: pick(fileServer.host, environment.PERSONA_HOST, overrides.server?.host) ?? '127.0.0.1',
       port: pick(fileServer.port, environment.PERSONA_PORT, overrides.server?.port) ?? 8787,
