@@ -13,6 +13,7 @@ const benchmarks: [string, ...string[]][] = [
   ['llm-llama.ts'],
   ['stt-wer.ts'],
   ['voice-latency.ts'],
+  ['batch-throughput.ts'],
 ];
 
 for (const [file, ...args] of benchmarks) {

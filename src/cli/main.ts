@@ -9,6 +9,7 @@ import { registerIngestCommand } from './commands/ingest-command.js';
 import { registerEmbedCommand } from './commands/embed-command.js';
 import { registerSearchCommand } from './commands/search-command.js';
 import { registerSourcesCommand } from './commands/sources-command.js';
+import { registerBatchCommand } from './commands/batch-command.js';
 import { registerCompareCommand } from './commands/compare-command.js';
 import { registerDatasetCommand } from './commands/dataset-command.js';
 import { registerDemoCommand } from './commands/demo-command.js';
@@ -49,6 +50,7 @@ registerModesCommand(program);
 registerDatasetCommand(program);
 registerEvalCommand(program);
 registerCompareCommand(program);
+registerBatchCommand(program);
 registerServeCommand(program);
 registerDemoCommand(program);
 

@@ -76,14 +76,18 @@ export async function answerQuestion(options: AnswerOptions): Promise<Answer> {
 
   let answer = '';
   let firstTokenMs: number | undefined;
-  for await (const delta of options.engine.generate({ messages, adapter, signal: options.signal, maxTokens: answerTokens(options.engine) })) {
+  // The recall engine speaks passages it found itself: those are its sources (reported per request, never read back from the shared engine).
+  let recalled: readonly SearchHit[] | undefined;
+  const onPassages = (passages: readonly SearchHit[]): void => {
+    recalled = passages;
+  };
+  for await (const delta of options.engine.generate({ messages, adapter, signal: options.signal, maxTokens: answerTokens(options.engine), onPassages })) {
     firstTokenMs ??= performance.now() - started;
     answer += delta.text;
     options.onDelta?.(delta.text);
   }
   const aborted = options.signal?.aborted ?? false;
-  // The recall engine speaks passages it found itself: those are its sources.
-  const spoken = 'lastSources' in options.engine ? (options.engine as { lastSources: readonly SearchHit[] }).lastSources : hits;
+  const spoken = recalled ?? hits;
   const sources = spoken.map((hit, index) => ({ id: `S${index + 1}`, label: hit.citation.label, source: hit.citation.source, page: hit.citation.page, date: hit.citation.date }));
   const timings: AnswerTimings = { retrievalMs, firstTokenMs, totalMs: performance.now() - started };
   addTurn(database, options.conversationId, { role: 'user', text: options.question });

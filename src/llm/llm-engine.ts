@@ -3,6 +3,8 @@
  * (node-llama-cpp, GGUF + LoRA), openai (any OpenAI-compatible server), recall (no model:
  * the persona's own closest verbatim answers).
  */
+import type { SearchHit } from '../rag/hybrid-retriever.js';
+
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant';
   content: string;
@@ -27,6 +29,11 @@ export interface GenerateRequest {
   /** 0 = greedy (tests and reproducible runs). */
   temperature?: number;
   seed?: number;
+  /**
+   * Engines that find their own passages (recall) report them here, for this request only:
+   * several turns may share one engine at once (batch, concurrent sessions).
+   */
+  onPassages?: (passages: readonly SearchHit[]) => void;
 }
 
 export interface TextDelta {

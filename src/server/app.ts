@@ -12,6 +12,8 @@ import { createAudioStore } from './audio-store.js';
 import { errorBody, installAuth } from './auth/install-auth.js';
 import { installMetrics } from './metrics/install-metrics.js';
 import { HttpError, statusOf } from './request-persona.js';
+import { createLocalBatchQueue } from '../batch/local-batch-queue.js';
+import { registerBatchRoutes } from './routes/batch-route.js';
 import { registerChatCompletionsRoute } from './routes/chat-completions-route.js';
 import { registerFeedbackRoute } from './routes/feedback-route.js';
 import { registerHealthRoute } from './routes/health-route.js';
@@ -53,11 +55,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerTranscriptionsRoute(app, runtime);
   registerPersonaRoutes(app, { database: runtime.store.database, defaultPersona: runtime.config.persona });
   registerFeedbackRoute(app, { database: runtime.store.database });
+  // Jobs left queued or running by an earlier server are picked up again here.
+  const batchQueue = createLocalBatchQueue(runtime);
+  registerBatchRoutes(app, { runtime, queue: batchQueue });
   // The PWA and the widget script, public: the auth hook guards only /v1 and /metrics.
   await registerWebRoutes(app);
 
   app.addHook('onClose', async () => {
     await talk.closeSessions();
+    await batchQueue.close();
     if (options.closeRuntime) await runtime.close();
   });
   return app;

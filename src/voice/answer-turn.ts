@@ -4,14 +4,16 @@
  * The LLM keeps writing while earlier sentences are spoken. An abort (barge-in) stops every
  * stage; the session reports the interruption, so nothing is sent here after it.
  */
-import { createAsyncQueue } from '../async-queue.js';
+import { createAsyncQueue, type AsyncQueue } from '../async-queue.js';
 import { describeError, PersonaError } from '../errors.js';
 import type { ServerEvent, TurnOutcome, TurnTimings } from '../events.js';
 import { answerQuestion, type Answer } from '../llm/answer-question.js';
 import { splitSpeech } from '../tts/sentence-splitter.js';
+import type { AudioChunk } from '../tts/tts-engine.js';
 import { createPacedAudioSender } from './paced-audio-sender.js';
 import type { PersonaRuntime, PersonaServices } from './persona-runtime.js';
 import type { SpeakerWithFallback } from './speak-with-fallback.js';
+import { streamTurnVideo } from './video-stream.js';
 
 export interface AnswerTurnOptions {
   turn: number;
@@ -31,6 +33,8 @@ export interface AnswerTurnOptions {
   sendAudio(turn: number, pcm: Int16Array): void;
   /** Updated as the turn goes, so an interruption can close exactly what was opened. */
   progress: TurnProgress;
+  /** The session asked for video: the portrait the talking head is made from. */
+  video?: { portrait: string };
 }
 
 export interface TurnProgress {
@@ -43,6 +47,15 @@ export interface AnswerTurnResult {
   outcome: TurnOutcome;
   timings: TurnTimings;
   answer?: Answer;
+}
+
+/** Sends the turn's talking-head video as `video-segment` events (fragmented MP4, base64), until the speech ends or the turn is aborted. */
+async function sendVideo(audio: AsyncQueue<AudioChunk>, portrait: string, options: AnswerTurnOptions): Promise<void> {
+  const { signal, turn } = options;
+  for await (const segment of streamTurnVideo(audio.iterate(signal), portrait, { signal })) {
+    if (signal.aborted) return;
+    options.send({ type: 'video-segment', turn, index: segment.index, mimeType: segment.mimeType, data: Buffer.from(segment.data).toString('base64') });
+  }
 }
 
 export async function answerTurn(options: AnswerTurnOptions): Promise<AnswerTurnResult> {
@@ -90,11 +103,21 @@ export async function answerTurn(options: AnswerTurnOptions): Promise<AnswerTurn
       progress.audioMs += (pcm.length / options.sampleRate) * 1000;
     },
   });
+  // The video gets its own copy of the speech, as it is made: the avatar reads at its own pace.
+  const videoAudio = options.video ? createAsyncQueue<AudioChunk>() : undefined;
+  const filming = options.video && videoAudio ? sendVideo(videoAudio, options.video.portrait, options) : Promise.resolve();
   const speaking = (async () => {
-    for await (const segment of splitSpeech(deltas.iterate(signal), { signal })) {
-      timings.firstSentenceMs ??= since();
-      for await (const chunk of options.speaker.speak(segment.text, signal)) await sender.send(chunk);
-      if (signal.aborted) return;
+    try {
+      for await (const segment of splitSpeech(deltas.iterate(signal), { signal })) {
+        timings.firstSentenceMs ??= since();
+        for await (const chunk of options.speaker.speak(segment.text, signal)) {
+          videoAudio?.push(chunk);
+          await sender.send(chunk);
+        }
+        if (signal.aborted) return;
+      }
+    } finally {
+      videoAudio?.end();
     }
   })();
 
@@ -114,6 +137,11 @@ export async function answerTurn(options: AnswerTurnOptions): Promise<AnswerTurn
     await speaking;
   } catch (error) {
     report(error, 'speech-failed');
+  }
+  try {
+    await filming;
+  } catch (error) {
+    report(error, 'video-failed');
   }
   if (progress.audioStarted && !signal.aborted) send({ type: 'audio-end', turn, interrupted: false, audioMs: Math.round(progress.audioMs) });
   timings.totalMs = since();

@@ -12,6 +12,7 @@ import { endConversation, startConversation } from '../store/conversation-reposi
 import type { SttEngine } from '../stt/stt-engine.js';
 import { detectSpeech } from '../stt/vad/detect-speech.js';
 import type { SileroVad } from '../stt/vad/silero-vad.js';
+import { findPortrait } from '../avatar/find-portrait.js';
 import { answerTurn, type TurnProgress } from './answer-turn.js';
 import { chooseVoices, type SessionVoices } from './choose-voices.js';
 import { createMicHistory } from './mic-history.js';
@@ -70,6 +71,7 @@ export function createVoiceSession(options: VoiceSessionOptions): VoiceSession {
   let services: PersonaServices | undefined;
   let voices: SessionVoices | undefined;
   let adapter: string | undefined;
+  let video: { portrait: string } | undefined;
   let conversationId: string | undefined;
   let listening: Listening | undefined;
   let turnCounter = 0;
@@ -123,6 +125,7 @@ export function createVoiceSession(options: VoiceSessionOptions): VoiceSession {
         if (!signal.aborted && !closed) options.sendAudio(turnId, pcm);
       },
       progress: turn.progress,
+      video,
     }).then(
       (result) => finishTurn(turn, result.outcome, result.timings, speaker.current.id, result.answer?.adapter.id),
       (error: unknown) => {
@@ -220,6 +223,8 @@ export function createVoiceSession(options: VoiceSessionOptions): VoiceSession {
         services = opened;
         voices = chosen;
         adapter = message.adapter;
+        const portrait = message.video ? findPortrait(runtime.config.voicesFolder, message.voice) : undefined;
+        video = portrait ? { portrait } : undefined;
         conversationId = startConversation(runtime.store.database, opened.persona, { via: 'talk', session: id, voice: message.voice });
         // Built while the user is still getting ready to speak, not when the first utterance ends.
         runtime.stt.warmUp?.(opened.bias).catch((error: unknown) => sendError('stt-unavailable', `speech recognition is not ready: ${describeError(error)}`, { retryable: true }));
@@ -230,7 +235,6 @@ export function createVoiceSession(options: VoiceSessionOptions): VoiceSession {
           listening = state;
         }
         for (const warning of chosen.warnings) sendError('voice-unavailable', warning, { retryable: false });
-        if (message.video) sendError('video-unavailable', 'this server has no avatar engine yet; the session continues with audio only', { retryable: false });
         send({
           type: 'session-ready',
           session: id,

@@ -10,7 +10,7 @@ test('every subcommand has --help', (context) => {
   const home = temporaryFolder(context);
   const top = runPersona(home, ['--help']);
   assert.equal(top.status, 0);
-  for (const command of ['ingest', 'clean', 'sources', 'forget', 'embed', 'search', 'ask', 'models', 'adapters', 'transcribe', 'say', 'voices', 'keys', 'serve', 'demo', 'interview', 'profile', 'modes', 'dataset', 'eval', 'compare']) {
+  for (const command of ['ingest', 'clean', 'sources', 'forget', 'embed', 'search', 'ask', 'models', 'adapters', 'transcribe', 'say', 'voices', 'keys', 'serve', 'demo', 'interview', 'profile', 'modes', 'dataset', 'eval', 'compare', 'batch']) {
     assert.match(top.stdout, new RegExp(`\\n\\s+${command}\\b`));
     const help = runPersona(home, [command, '--help']);
     assert.equal(help.status, 0, `${command} --help`);

@@ -119,6 +119,25 @@ describe('the /v1/talk voice loop', () => {
     }
   });
 
+  test('a session that asks for video gets the talking head as fragmented-MP4 segments', async () => {
+    const client = await connectTalk(server.talkUrl, { token: server.key });
+    try {
+      client.send({ type: 'session-start', persona: 'meera', video: true });
+      await client.waitFor('session-ready');
+      client.send({ type: 'text', text: 'Filter coffee or tea?' });
+      const metrics = await client.waitFor('turn-metrics', undefined, 60_000);
+      const segments = client.events.flatMap((event) => (event.type === 'video-segment' && event.turn === metrics.turn ? [event] : []));
+      assert.ok(segments.length >= 2, `video segments arrived (${segments.length})`);
+      assert.deepEqual(segments.map((segment) => segment.index), segments.map((_, index) => index), 'in order, from 0');
+      assert.match(segments[0]!.mimeType, /^video\/mp4; codecs="avc1\./);
+      const first = Buffer.from(segments[0]!.data, 'base64');
+      assert.equal(first.subarray(4, 8).toString('latin1'), 'ftyp', 'the first segment starts with the init (ftyp + moov)');
+      assert.equal(Buffer.from(segments[1]!.data, 'base64').subarray(4, 8).toString('latin1'), 'moof', 'later segments are fragments');
+    } finally {
+      await client.close();
+    }
+  });
+
   test('a connection without credentials is refused', async () => {
     await assert.rejects(connectTalk(server.talkUrl), (error: Error & { statusCode?: number }) => error.statusCode === 401);
     await assert.rejects(connectTalk(server.talkUrl, { token: 'pk_not-a-real-key' }), (error: Error & { statusCode?: number }) => error.statusCode === 401);

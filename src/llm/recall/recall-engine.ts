@@ -92,6 +92,7 @@ export function createRecallEngine(options: RecallEngineOptions): RecallEngine {
     if (signal?.aborted) return;
     lastSources = passages.map((passage) => passage.hit);
     options.onSources?.(lastSources);
+    request.onPassages?.(lastSources);
 
     const deltas = [RECALL_PREFACE];
     if (passages.length === 0) deltas.push(NOTHING_TO_RECALL);
