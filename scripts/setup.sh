@@ -6,8 +6,8 @@ cd "$(dirname "$0")/.."
 
 # Debian packages the embedded engines and their tests use: espeak-ng and flite speak (TTS and the
 # spoken test utterances), pocketsphinx hears (STT), pocketsphinx-testdata holds the recordings the WER bench scores,
-# chromium runs the widget and PWA browser tests (driven by playwright-core).
-debian_packages=(espeak-ng flite pocketsphinx pocketsphinx-en-us pocketsphinx-testdata chromium)
+# chromium runs the widget and PWA browser tests (driven by playwright-core), redis-server the BullMQ batch tests.
+debian_packages=(espeak-ng flite pocketsphinx pocketsphinx-en-us pocketsphinx-testdata chromium redis-server)
 
 missing=()
 for package in "${debian_packages[@]}"; do

@@ -22,6 +22,7 @@ import { registerSayCommand } from './commands/say-command.js';
 import { registerServeCommand } from './commands/serve-command.js';
 import { registerTranscribeCommand } from './commands/transcribe-command.js';
 import { registerVoicesCommand } from './commands/voices-command.js';
+import { registerWorkerCommand } from './commands/worker-command.js';
 import { runProgram } from './run-program.js';
 
 const program = new Command()
@@ -51,6 +52,7 @@ registerDatasetCommand(program);
 registerEvalCommand(program);
 registerCompareCommand(program);
 registerBatchCommand(program);
+registerWorkerCommand(program);
 registerServeCommand(program);
 registerDemoCommand(program);
 

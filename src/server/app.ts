@@ -12,7 +12,7 @@ import { createAudioStore } from './audio-store.js';
 import { errorBody, installAuth } from './auth/install-auth.js';
 import { installMetrics } from './metrics/install-metrics.js';
 import { HttpError, statusOf } from './request-persona.js';
-import { createLocalBatchQueue } from '../batch/local-batch-queue.js';
+import { createBatchQueue } from '../batch/create-batch-queue.js';
 import { registerBatchRoutes } from './routes/batch-route.js';
 import { registerChatCompletionsRoute } from './routes/chat-completions-route.js';
 import { registerFeedbackRoute } from './routes/feedback-route.js';
@@ -56,7 +56,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerPersonaRoutes(app, { database: runtime.store.database, defaultPersona: runtime.config.persona });
   registerFeedbackRoute(app, { database: runtime.store.database });
   // Jobs left queued or running by an earlier server are picked up again here.
-  const batchQueue = createLocalBatchQueue(runtime);
+  const batchQueue = await createBatchQueue(runtime, { onError: (error, jobId) => app.log.error({ err: error, jobId }, 'batch job failed') });
   registerBatchRoutes(app, { runtime, queue: batchQueue });
   // The PWA and the widget script, public: the auth hook guards only /v1 and /metrics.
   await registerWebRoutes(app);

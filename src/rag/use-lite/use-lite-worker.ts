@@ -46,8 +46,11 @@ interface LoadedModel {
 }
 
 async function load(): Promise<LoadedModel> {
-  // `ready()` settles the WASM backend that importing the package started.
-  const [data] = await Promise.all([modelSource(), runtime.ready()]);
+  // `ready()` settles the WASM backend that importing the package started. Only then is the
+  // model loaded: loading it alongside raced the backend's start on a busy machine
+  // ("Backend 'wasm' has not yet been initialized").
+  await runtime.ready();
+  const data = await modelSource();
   const graph = data.model as unknown as GraphModel;
   const tokenizer = createSentencePieceTokenizer(data.vocabulary as unknown as SentencePieceVocabulary);
   // The first run builds the graph's kernels (~200 ms); pay it now, not on the first query.
