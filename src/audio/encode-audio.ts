@@ -4,11 +4,10 @@
  * file; `encodeAudioStream` is the streaming stage (PCM chunks in, encoded bytes out as
  * ffmpeg makes them) for answers that are still being spoken, e.g. an HTTP speech route.
  */
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import path from 'node:path';
 import { InputError, PersonaError } from '../errors.js';
-import { ffmpegPath } from './ffmpeg-path.js';
+import { startFfmpeg } from './ffmpeg-process.js';
 import { encodeWav } from './wav-file.js';
 
 export type AudioFormat = 'wav' | 'mp3' | 'ogg';
@@ -66,27 +65,7 @@ export async function* encodeAudioStream(
     return;
   }
 
-  const child = spawn(ffmpegPath(), ffmpegArguments(format, sampleRate), { stdio: ['pipe', 'pipe', 'pipe'] });
-  const exited = once(child, 'close').then(
-    ([code]) => code as number | null,
-    () => null,
-  );
-  try {
-    await once(child, 'spawn');
-  } catch (error) {
-    throw new PersonaError('service-unavailable', `ffmpeg (${ffmpegPath()}) cannot start to encode ${format}: ${(error as Error).message}`, { cause: error });
-  }
-  const kill = (): void => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  };
-  signal?.addEventListener('abort', kill, { once: true });
-  let stderr = '';
-  child.stderr.setEncoding('utf8');
-  child.stderr.on('data', (data: string) => {
-    if (stderr.length < 4000) stderr += data;
-  });
-  // ffmpeg killed mid-write closes stdin under us: EPIPE is expected then.
-  child.stdin.on('error', () => undefined);
+  const ffmpeg = await startFfmpeg(ffmpegArguments(format, sampleRate), { what: `encode ${format}`, signal });
 
   const iterator = chunks[Symbol.asyncIterator]();
   let stopped = false;
@@ -95,35 +74,33 @@ export async function* encodeAudioStream(
       const next = await iterator.next();
       if (next.done || stopped) break;
       if (next.value.length === 0) continue;
-      if (!child.stdin.write(bytesOf(next.value))) await Promise.race([once(child.stdin, 'drain'), exited]);
+      if (!ffmpeg.stdin.write(bytesOf(next.value))) await Promise.race([once(ffmpeg.stdin, 'drain'), ffmpeg.exited]);
       if (stopped) return;
     }
-    child.stdin.end();
+    ffmpeg.stdin.end();
   })();
   // The feed's failure (the PCM source threw) is raised below, after ffmpeg is stopped.
   let feedError: unknown;
   feed.catch((error: unknown) => {
     feedError = error ?? new Error('the PCM source failed');
-    kill();
+    ffmpeg.kill();
   });
 
   let finished = false;
   try {
-    for await (const data of child.stdout as AsyncIterable<Buffer>) {
+    for await (const data of ffmpeg.stdout as AsyncIterable<Buffer>) {
       if (signal?.aborted) return;
       yield data;
       if (signal?.aborted) return;
     }
-    const code = await exited;
+    const code = await ffmpeg.exited;
     if (feedError !== undefined) throw feedError;
     if (signal?.aborted) return;
-    if (code !== 0) throw new PersonaError('service-unavailable', `ffmpeg failed to encode ${format} (exit ${code})${stderr.trim() ? `: ${stderr.trim().split('\n').at(-1)}` : ''}`);
+    if (code !== 0) throw new PersonaError('service-unavailable', `ffmpeg failed to encode ${format} (exit ${code})${ffmpeg.lastError() ? `: ${ffmpeg.lastError()}` : ''}`);
     finished = true;
   } finally {
     stopped = true;
-    signal?.removeEventListener('abort', kill);
-    kill();
-    await exited;
+    await ffmpeg.release();
     // A source still suspended in next() is told to clean up; its answer is not awaited.
     if (!finished) iterator.return?.()?.then(undefined, () => undefined);
   }

@@ -5,10 +5,8 @@
  * recording is never held twice. A WAV that is already 16 kHz mono PCM16 is read directly.
  * A file ffmpeg cannot read is an InputError naming it, with ffmpeg's own reason.
  */
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { open, readFile, stat } from 'node:fs/promises';
-import { ffmpegPath } from '../audio/ffmpeg-path.js';
+import { startFfmpeg } from '../audio/ffmpeg-process.js';
 import { InputError, PersonaError } from '../errors.js';
 import { sttSampleRate } from './stt-engine.js';
 import { readWav } from './vad/read-wav.js';
@@ -53,32 +51,16 @@ export async function* streamAudioFile(file: string, options: DecodeAudioOptions
     }
   }
 
-  const child = spawn(ffmpegPath(), ['-nostdin', '-hide_banner', '-v', 'error', '-i', file, '-vn', '-sn', '-dn', '-f', 's16le', '-acodec', 'pcm_s16le', '-ac', '1', '-ar', String(sttSampleRate), 'pipe:1'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const ffmpeg = await startFfmpeg(['-nostdin', '-hide_banner', '-v', 'error', '-i', file, '-vn', '-sn', '-dn', '-f', 's16le', '-acodec', 'pcm_s16le', '-ac', '1', '-ar', String(sttSampleRate), 'pipe:1'], {
+    what: `decode ${file}`,
+    signal,
   });
-  const exited = once(child, 'close').then(
-    ([code]) => code as number | null,
-    () => null,
-  );
-  try {
-    await once(child, 'spawn');
-  } catch (error) {
-    throw new PersonaError('service-unavailable', `ffmpeg (${ffmpegPath()}) cannot start to decode ${file}: ${(error as Error).message}`, { cause: error });
-  }
-  const kill = (): void => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  };
-  signal?.addEventListener('abort', kill, { once: true });
-  let stderr = '';
-  child.stderr.setEncoding('utf8');
-  child.stderr.on('data', (data: string) => {
-    if (stderr.length < 8000) stderr += data;
-  });
+  ffmpeg.stdin.end();
 
   let samples = 0;
   let leftover: Buffer | undefined;
   try {
-    for await (const data of child.stdout as AsyncIterable<Buffer>) {
+    for await (const data of ffmpeg.stdout as AsyncIterable<Buffer>) {
       if (signal?.aborted) return;
       let bytes = leftover ? Buffer.concat([leftover, data]) : data;
       // A read can end mid-sample; its odd byte waits for the next read.
@@ -91,14 +73,12 @@ export async function* streamAudioFile(file: string, options: DecodeAudioOptions
       samples += chunk.length;
       yield chunk;
     }
-    const code = await exited;
+    const code = await ffmpeg.exited;
     if (signal?.aborted) return;
-    if (code !== 0) throw new InputError('input-unreadable', file, `is not audio ffmpeg can decode (${ffmpegReason(stderr, code, file)})`);
+    if (code !== 0) throw new InputError('input-unreadable', file, `is not audio ffmpeg can decode (${ffmpegReason(ffmpeg.lastError(), code, file)})`);
     if (samples === 0) throw new InputError('input-unreadable', file, 'has no audio');
   } finally {
-    signal?.removeEventListener('abort', kill);
-    kill();
-    await exited;
+    await ffmpeg.release();
   }
 }
 

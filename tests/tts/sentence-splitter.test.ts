@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ConfigError } from '../../src/errors.js';
 import { splitSpeech, type SpeechSegment, type SplitSpeechOptions, type TextDelta } from '../../src/tts/sentence-splitter.js';
-import { seededRandom } from '../helpers/seeded-random.js';
+import { seededRandom } from '../../src/seeded-random.js';
 
 
 function randomDeltas(text: string, seed: number, maxSize = 7): string[] {

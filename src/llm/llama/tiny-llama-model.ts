@@ -13,6 +13,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { type GgufContent, type GgufMetadataValue, type GgufTensor, writeGgufFile } from './gguf-writer.js';
+import { seededRandom } from '../../seeded-random.js';
 
 export interface LlamaShape {
   embedding: number;
@@ -37,18 +38,6 @@ type LoraTarget = 'attn_q' | 'attn_k' | 'attn_v' | 'attn_output' | 'ffn_gate' | 
 
 export const defaultLoraTargets: readonly LoraTarget[] = ['attn_q', 'attn_v', 'ffn_up', 'output'];
 
-/** mulberry32: small, fast, and the same numbers on every platform. */
-function createRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let mixed = state;
-    mixed = Math.imul(mixed ^ (mixed >>> 15), mixed | 1);
-    mixed ^= mixed + Math.imul(mixed ^ (mixed >>> 7), mixed | 61);
-    return ((mixed ^ (mixed >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Each tensor draws from its own stream, so adding a tensor never changes the others. */
 function streamSeed(seed: number, name: string): number {
   let hash = 2166136261 ^ seed;
@@ -57,7 +46,7 @@ function streamSeed(seed: number, name: string): number {
 }
 
 function uniform(count: number, seed: number, name: string, scale: number): Float32Array {
-  const random = createRandom(streamSeed(seed, name));
+  const random = seededRandom(streamSeed(seed, name));
   const values = new Float32Array(count);
   for (let index = 0; index < count; index += 1) values[index] = (random() * 2 - 1) * scale;
   return values;

@@ -2,6 +2,7 @@
  * Spherical k-means on unit vectors (cosine), k-means++ seeding from a seeded generator,
  * several restarts keeping the tightest; and the mean silhouette that picks k.
  */
+import { seededRandom } from '../../seeded-random.js';
 
 export interface Clustering {
   k: number;
@@ -131,14 +132,3 @@ function meanDirection(vectors: readonly Float32Array[], assignments: readonly n
   return sum.map((value) => value / norm);
 }
 
-/** mulberry32: the same seed gives the same clustering on every machine. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

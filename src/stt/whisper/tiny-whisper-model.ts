@@ -14,6 +14,7 @@
  * the ids the file does not list with placeholder tokens.
  */
 import { writeFileSync } from 'node:fs';
+import { seededRandom } from '../../seeded-random.js';
 
 export interface WhisperShape {
   /** Width of both the audio encoder and the text decoder (whisper.cpp requires them equal). */
@@ -50,20 +51,8 @@ interface Tensor {
   data: Float32Array;
 }
 
-/** mulberry32: small, fast, and the same numbers on every platform. */
-function createRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let mixed = state;
-    mixed = Math.imul(mixed ^ (mixed >>> 15), mixed | 1);
-    mixed ^= mixed + Math.imul(mixed ^ (mixed >>> 7), mixed | 61);
-    return ((mixed ^ (mixed >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function createTensorFactory(seed: number) {
-  const random = createRandom(seed);
+  const random = seededRandom(seed);
   const uniform = (name: string, dims: number[], scale: number): Tensor => {
     const count = dims.reduce((product, dim) => product * dim, 1);
     const data = new Float32Array(count);

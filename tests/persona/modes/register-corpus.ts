@@ -3,7 +3,7 @@
  * generator (same corpus every run): terse engineering status notes, warm family messages,
  * formal letters to the council. Each message is labelled with its register.
  */
-import { seededRandom } from '../../helpers/seeded-random.js';
+import { seededRandom } from '../../../src/seeded-random.js';
 
 export type RegisterName = 'status' | 'family' | 'council';
 

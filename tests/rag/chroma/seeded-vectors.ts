@@ -1,5 +1,5 @@
 /** Reproducible random vectors for the Chroma tests, and the brute-force answer to compare with. */
-import { seededRandom } from '../../helpers/seeded-random.js';
+import { seededRandom } from '../../../src/seeded-random.js';
 
 export { seededRandom };
 

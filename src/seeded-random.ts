@@ -1,4 +1,4 @@
-/** mulberry32: a tiny seeded generator, so every run sees the same "random" data. */
+/** mulberry32: a tiny seeded generator: the same seed gives the same numbers on every platform (test data, tiny models, clustering). */
 export function seededRandom(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
