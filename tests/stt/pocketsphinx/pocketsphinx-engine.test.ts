@@ -75,6 +75,16 @@ function groupRunning(id: number): boolean {
   return false;
 }
 
+/** Whether the group's processes are all gone within `withinMs`: a SIGKILLed process takes a moment to die. */
+async function groupGone(id: number, withinMs = 2000): Promise<boolean> {
+  const deadline = Date.now() + withinMs;
+  while (groupRunning(id)) {
+    if (Date.now() > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return true;
+}
+
 test('recognises LibriVox recordings within a generous word error rate', async (context) => {
   const engine = createPocketsphinxEngine({ cacheFolder: temporaryFolder(context) });
   try {
@@ -187,7 +197,7 @@ test('an abort mid-stream ends quietly, without a final, and the decoder process
     for await (const event of engine.transcribe(stream(), { signal: controller.signal })) events.push(event);
     assert.equal(events.filter((event) => event.type === 'transcript-final').length, 0);
     assert.equal(busy.length, 1, 'one decoder was busy with the utterance');
-    assert.equal(groupRunning(busy[0]!), false, 'its processes were killed');
+    assert.equal(await groupGone(busy[0]!), true, 'its processes were killed');
     assert.deepEqual(engine.decoderProcesses().busy, []);
     // The engine still works after an abort (a warm decoder replaced the killed one).
     const again = await transcribeAll(engine, chunks(recording('sense_and_sensibility_01_austen_64kb-0880')));
@@ -251,7 +261,7 @@ test('an audio source that fails ends the utterance with its error and kills the
     }
     await assert.rejects(transcribeAll(engine, failing()), /microphone unplugged/);
     assert.equal(busy.length, 1);
-    assert.equal(groupRunning(busy[0]!), false);
+    assert.equal(await groupGone(busy[0]!), true, 'its processes were killed');
   } finally {
     await engine.close();
   }
