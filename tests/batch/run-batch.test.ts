@@ -54,6 +54,17 @@ describe('runBatch', () => {
     store?.close();
   });
 
+  test('--video adds an MP4 of the talking head whose audio is as long as the answer', async () => {
+    const out = path.join(home, 'video');
+    const summary = await runBatch({ runtime, questions: questionsOf(['Filter coffee or tea?']), options: { persona: 'meera', format: 'wav', video: true }, outFolder: out });
+    assert.equal(summary.done, 1);
+    const result = indexLines(out)[0]!;
+    assert.ok(result.videoFile?.endsWith('.mp4'), 'the index names the video');
+    const audioSeconds = decodedSeconds(path.join(out, result.audioFile!));
+    const videoSeconds = decodedSeconds(path.join(out, result.videoFile!));
+    assert.ok(Math.abs(videoSeconds - audioSeconds) < 0.1, `video ${videoSeconds} s, audio ${audioSeconds} s`);
+  });
+
   test('5 questions give 5 decodable audio files and a complete index', async () => {
     const out = path.join(home, 'five');
     const questions = questionsOf(asked);
