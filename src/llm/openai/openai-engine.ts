@@ -13,6 +13,7 @@ import type { GenerateRequest, LlmEngine, LlmEngineCapabilities, TextDelta } fro
 import { chatCompletionBody, type AdapterMode } from './chat-completion-body.js';
 import { OpenAiEngineError, retryAfterMs, serverErrorMessage } from './openai-engine-error.js';
 import { createServerSentEventDecoder } from './server-sent-events.js';
+import { readErrorBody } from '../../http/read-error-body.js';
 
 export interface OpenAiEngineOptions {
   /** e.g. `http://127.0.0.1:8000`; a trailing `/v1` is accepted too. */
@@ -89,7 +90,7 @@ export function createOpenAiEngine(options: OpenAiEngineOptions): LlmEngine {
       }
 
       if (!response.ok) {
-        const text = await readErrorBody(response);
+        const text = await readErrorBody(response, MAX_ERROR_BODY_BYTES);
         if (endedByUs()) return;
         const reason = serverErrorMessage(text) || response.statusText;
         throw new OpenAiEngineError('http-status', `The LLM server at ${url} answered ${response.status}${reason ? `: ${reason}` : ''}`, {
@@ -250,24 +251,4 @@ function midAnswerError(url: string, body: string): OpenAiEngineError {
 
 function clip(text: string): string {
   return text.length > 200 ? `${text.slice(0, 200)}…` : text;
-}
-
-async function readErrorBody(response: Response): Promise<string> {
-  if (!response.body) return '';
-  const reader = response.body.getReader();
-  const pieces: Uint8Array[] = [];
-  let size = 0;
-  try {
-    while (size < MAX_ERROR_BODY_BYTES) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      pieces.push(value);
-      size += value.byteLength;
-    }
-  } catch {
-    // What arrived before the failure is still the best message there is.
-  } finally {
-    await reader.cancel().catch(() => {});
-  }
-  return new TextDecoder().decode(Buffer.concat(pieces)).slice(0, MAX_ERROR_BODY_BYTES);
 }

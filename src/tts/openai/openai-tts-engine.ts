@@ -15,6 +15,7 @@ import { createWavStreamParser, type WavStreamParser } from '../espeak/wav-strea
 import { TtsError, type AudioChunk, type SynthesizeOptions, type TtsEngine, type TtsEngineCapabilities } from '../tts-engine.js';
 import { createPcmByteJoiner } from './pcm-byte-joiner.js';
 import { speechUrl } from './speech-url.js';
+import { readErrorBody } from '../../http/read-error-body.js';
 
 export interface OpenAiTtsEngineOptions {
   /** The server, e.g. `http://127.0.0.1:8880` (`/v1` and `/v1/audio/speech` are accepted too). */
@@ -105,7 +106,7 @@ export function createOpenAiTtsEngine(options: OpenAiTtsEngineOptions): OpenAiTt
           throw transportError(error, 'before answering');
         }
         if (response.ok) break;
-        const body = await readErrorBody(response);
+        const body = await readErrorBody(response, maxErrorBodyBytes);
         if (endedByUs()) return;
         if (format === 'pcm' && refusesPcm(response.status, body)) {
           format = 'wav';
@@ -211,26 +212,6 @@ function statusError(url: string, status: number, body: string, format: SpeechRe
 function snippet(text: string): string {
   const line = text.replace(/\s+/g, ' ').trim();
   return line.length > 300 ? `${line.slice(0, 300)}…` : line;
-}
-
-async function readErrorBody(response: Response): Promise<string> {
-  if (!response.body) return '';
-  const reader = response.body.getReader();
-  const pieces: Uint8Array[] = [];
-  let size = 0;
-  try {
-    while (size < maxErrorBodyBytes) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      pieces.push(value);
-      size += value.length;
-    }
-  } catch {
-    // A body cut short still has its first part to show.
-  } finally {
-    await reader.cancel().catch(() => undefined);
-  }
-  return Buffer.concat(pieces).toString('utf8');
 }
 
 /** undici puts the system error (ECONNREFUSED, …) in `cause`, sometimes one level deeper. */
