@@ -6,7 +6,7 @@
  * short answer may simply not show (greetings, emoji, signature words).
  * Texts of under a few hundred words give noisy fingerprints: compare like with like.
  */
-import type { Fingerprint, Share } from './fingerprint.js';
+import type { Fingerprint, Share } from './fingerprint-shape.js';
 
 export const DISTANCE_WEIGHTS = {
   functionWords: 0.2,

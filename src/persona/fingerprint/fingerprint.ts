@@ -11,97 +11,13 @@ import { englishBackground } from './english-background.js';
 import { FIRST_PERSON, FUNCTION_WORDS, FUNCTION_WORD_SET, SECOND_PERSON } from './function-words.js';
 import { frameMessage, normaliseGreeting, normaliseSignOff } from './message-frame.js';
 import { wordLanguage, wordScript } from './writing-script.js';
+import { SENTENCE_LENGTH_BUCKETS, type Fingerprint, type FingerprintOptions, type SentenceLengthBucket, type Share } from './fingerprint-shape.js';
+import { median, movingAverageTypeTokenRatio, ratio, round, tally, topShares } from './fingerprint-statistics.js';
+import { countIn, signaturePhrases, signatureWords, type NgramCount } from './signature-terms.js';
 
 export { fingerprintDistance, fingerprintDistanceParts, type FingerprintDistanceParts } from './fingerprint-distance.js';
 export { formatFingerprint } from './format-fingerprint.js';
-
-export const SENTENCE_LENGTH_BUCKETS = ['1-5', '6-10', '11-15', '16-20', '21-30', '31+'] as const;
-export type SentenceLengthBucket = (typeof SENTENCE_LENGTH_BUCKETS)[number];
-
-export interface Share {
-  /** A script, a language, a greeting, a sign-off or an emoji. */
-  value: string;
-  count: number;
-  /** Of all counted, 0–1. */
-  share: number;
-}
-
-/** Every rate is per 100 words unless its name says otherwise; shares are 0–1. Plain JSON. */
-export interface Fingerprint {
-  version: 1;
-  messageCount: number;
-  sentenceCount: number;
-  wordCount: number;
-  /** Words per sentence: some writers think in long clauses, others in bursts. */
-  sentenceLength: { mean: number; median: number; standardDeviation: number; histogram: Record<SentenceLengthBucket, number> };
-  /** Words per message: terse notes against long letters. */
-  messageLength: { mean: number; median: number };
-  /**
-   * Vocabulary richness. The type–token ratio falls as a text grows, so the moving-average
-   * ratio (window of 50 words) is the one to compare across corpora of different sizes;
-   * the hapax rate is the share of the vocabulary used exactly once.
-   */
-  vocabulary: { typeTokenRatio: number; movingAverageTypeTokenRatio: number; hapaxRate: number; averageWordLength: number };
-  /** Words she uses far more than general English does (ratio against english-background.tsv), at least twice. */
-  signatureWords: { word: string; count: number; perThousandWords: number; backgroundRatio: number }[];
-  /** Two- and three-word phrases she repeats across messages, beyond the plain "of the" kind. */
-  signaturePhrases: { phrase: string; count: number; messages: number }[];
-  /** Per 1,000 words, for each word of function-words.ts: topic-independent, so it identifies across subjects. */
-  functionWords: Record<string, number>;
-  /** Punctuation marks per 100 words; `repeatedMarks` counts runs like "!!" or "?!". */
-  punctuation: {
-    commas: number;
-    periods: number;
-    exclamationMarks: number;
-    questionMarks: number;
-    semicolons: number;
-    colons: number;
-    dashes: number;
-    ellipses: number;
-    parentheses: number;
-    quotationMarks: number;
-    repeatedMarks: number;
-  };
-  /** Emoji (with skin tones and ZWJ sequences as one) and text emoticons such as ":)". */
-  emoji: { perMessage: number; messageShare: number; emoticonsPerMessage: number; top: Share[] };
-  /**
-   * Capitalisation habits: sentences begun in lowercase, a lowercase "i", and words in
-   * capitals (shouting, or an engineer's acronyms: both are habits).
-   */
-  capitalisation: { sentenceStartUppercase: number; lowercaseI: number; allCapsWords: number };
-  /** Share of messages that open with a greeting, and which ones ("Hi <name>,"). */
-  greetings: { messageShare: number; top: Share[] };
-  /** Share of messages that close with a sign-off, and which ones ("Cheers,", "— M"). */
-  signOffs: { messageShare: number; top: Share[] };
-  /** Questions asked: a curious, checking writer against a declarative one. */
-  questions: { perMessage: number; sentenceShare: number; exclamationSentenceShare: number };
-  /**
-   * Formality. `score` is Heylighen and Dewaele's F-score from parts of speech (nouns,
-   * adjectives, prepositions, articles up; pronouns, verbs, adverbs, interjections down;
-   * about 40 for chat, 70 for academic prose); contractions and first/second-person
-   * pronouns per 100 words are its everyday signs.
-   */
-  formality: { score: number; label: 'informal' | 'neutral' | 'formal'; contractions: number; firstPerson: number; secondPerson: number };
-  /**
-   * Code-switching: the share of words in each script and (where it is cheap to tell)
-   * language, the share of messages that mix scripts, and script switches per message.
-   */
-  codeSwitching: { scripts: Share[]; languages: Share[]; mixedMessageShare: number; switchesPerMessage: number };
-}
-
-export interface FingerprintOptions {
-  /** Greetings that cleaning set aside from the messages, one entry per use (personaStyleMarkers). */
-  greetings?: readonly string[];
-  /** Sign-offs that cleaning set aside, one entry per use. */
-  signOffs?: readonly string[];
-}
-
-const SIGNATURE_WORD_LIMIT = 20;
-const SIGNATURE_PHRASE_LIMIT = 15;
-/** A signature word is used at least this many times more often than in general English. */
-const SIGNATURE_MIN_RATIO = 5;
-const MOVING_WINDOW = 50;
-const ARTICLES = new Set(['the', 'a', 'an']);
+export * from './fingerprint-shape.js';
 
 let language: WinkMethods | undefined;
 
@@ -168,38 +84,6 @@ function punctuationKind(value: string, spaced: boolean): keyof PunctuationCount
   }
 }
 
-/** Counts of one value, kept in first-seen order so ties break the same way every run. */
-function tally(values: Iterable<string>): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const value of values) counts.set(value, (counts.get(value) ?? 0) + 1);
-  return counts;
-}
-
-function topShares(counts: Map<string, number>, limit: number): Share[] {
-  const total = [...counts.values()].reduce((sum, count) => sum + count, 0);
-  return [...counts]
-    .sort((a, b) => b[1] - a[1])
-    .slice(0, limit)
-    .map(([value, count]) => ({ value, count, share: round(count / total) }));
-}
-
-function round(value: number, digits = 4): number {
-  if (!Number.isFinite(value)) return 0;
-  const scale = 10 ** digits;
-  return Math.round(value * scale) / scale;
-}
-
-function ratio(part: number, whole: number): number {
-  return whole > 0 ? part / whole : 0;
-}
-
-function median(values: readonly number[]): number {
-  if (!values.length) return 0;
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-}
-
 function lengthBucket(words: number): SentenceLengthBucket {
   if (words <= 5) return '1-5';
   if (words <= 10) return '6-10';
@@ -207,12 +91,6 @@ function lengthBucket(words: number): SentenceLengthBucket {
   if (words <= 20) return '16-20';
   if (words <= 30) return '21-30';
   return '31+';
-}
-
-interface NgramCount {
-  count: number;
-  messages: number;
-  lastMessage: number;
 }
 
 export function computeFingerprint(messages: readonly string[], options: FingerprintOptions = {}): Fingerprint {
@@ -439,95 +317,4 @@ export function computeFingerprint(messages: readonly string[], options: Fingerp
       switchesPerMessage: round(ratio(switches, messageCount)),
     },
   };
-}
-
-function countIn(counts: Map<string, NgramCount>, key: string, messageIndex: number): void {
-  const entry = counts.get(key);
-  if (!entry) {
-    counts.set(key, { count: 1, messages: 1, lastMessage: messageIndex });
-    return;
-  }
-  entry.count += 1;
-  if (entry.lastMessage !== messageIndex) {
-    entry.messages += 1;
-    entry.lastMessage = messageIndex;
-  }
-}
-
-/** The type–token ratio averaged over every window of 50 words (Covington and McFall's MATTR). */
-function movingAverageTypeTokenRatio(forms: readonly string[]): number {
-  if (forms.length === 0) return 0;
-  if (forms.length <= MOVING_WINDOW) return new Set(forms).size / forms.length;
-  const window = new Map<string, number>();
-  for (let index = 0; index < MOVING_WINDOW; index += 1) window.set(forms[index]!, (window.get(forms[index]!) ?? 0) + 1);
-  let sum = window.size;
-  for (let index = MOVING_WINDOW; index < forms.length; index += 1) {
-    const leaving = forms[index - MOVING_WINDOW]!;
-    const left = window.get(leaving)! - 1;
-    if (left === 0) window.delete(leaving);
-    else window.set(leaving, left);
-    window.set(forms[index]!, (window.get(forms[index]!) ?? 0) + 1);
-    sum += window.size;
-  }
-  return sum / (forms.length - MOVING_WINDOW + 1) / MOVING_WINDOW;
-}
-
-/** Repeated in more than one message, when there is more than one: one long email's topic is not a habit. */
-function repeated(entry: NgramCount, messageCount: number): boolean {
-  return entry.count >= 2 && (messageCount < 2 || entry.messages >= 2);
-}
-
-/**
- * Ranked by count × ln(ratio against general English): frequent and distinctive both
- * matter, and a word barely above its English rate never qualifies.
- */
-function signatureWords(
-  counts: Map<string, number>,
-  messagesOf: Map<string, NgramCount>,
-  total: number,
-  messageCount: number,
-  background: ReturnType<typeof englishBackground>,
-): Fingerprint['signatureWords'] {
-  const candidates: (Fingerprint['signatureWords'][number] & { score: number })[] = [];
-  for (const [word, count] of counts) {
-    if ([...word].length < 2 || FUNCTION_WORD_SET.has(word) || background.isCommon(word)) continue;
-    if (!repeated(messagesOf.get(word)!, messageCount)) continue;
-    const against = count / total / background.probability(word);
-    if (against < SIGNATURE_MIN_RATIO) continue;
-    candidates.push({ word, count, perThousandWords: round((count * 1000) / total, 2), backgroundRatio: round(against, 1), score: count * Math.log(against) });
-  }
-  return candidates
-    .sort((a, b) => b.score - a.score || a.word.localeCompare(b.word))
-    .slice(0, SIGNATURE_WORD_LIMIT)
-    .map(({ score: _score, ...word }) => word);
-}
-
-/**
- * Ranked by count × (1 + words in it beyond the commonest English ones): "filter coffee"
- * and "to be honest" qualify, "of the" never does. A two-word phrase found only inside a
- * kept three-word one, as often, is left out as a duplicate.
- */
-function signaturePhrases(
-  ngrams: Map<string, NgramCount>,
-  messageCount: number,
-  background: ReturnType<typeof englishBackground>,
-): Fingerprint['signaturePhrases'] {
-  const scored: { phrase: string; count: number; messages: number; score: number }[] = [];
-  for (const [phrase, entry] of ngrams) {
-    if (!repeated(entry, messageCount)) continue;
-    const parts = phrase.split(' ');
-    // "the deck" is the word "deck" again, not a phrase.
-    if (ARTICLES.has(parts[0]!) || ARTICLES.has(parts.at(-1)!)) continue;
-    const uncommon = parts.filter((part) => !FUNCTION_WORD_SET.has(part) && !background.isCommon(part)).length;
-    if (uncommon === 0) continue;
-    scored.push({ phrase, count: entry.count, messages: entry.messages, score: entry.count * (1 + uncommon) });
-  }
-  scored.sort((a, b) => b.score - a.score || b.phrase.length - a.phrase.length || a.phrase.localeCompare(b.phrase));
-  const kept: typeof scored = [];
-  for (const candidate of scored) {
-    if (kept.length === SIGNATURE_PHRASE_LIMIT) break;
-    const inside = kept.some((longer) => longer.count === candidate.count && ` ${longer.phrase} `.includes(` ${candidate.phrase} `));
-    if (!inside) kept.push(candidate);
-  }
-  return kept.map(({ phrase, count, messages }) => ({ phrase, count, messages }));
 }

@@ -1,5 +1,5 @@
 /** The fingerprint as a person reads it (`persona profile fingerprint`); --json prints the object itself. */
-import type { Fingerprint, Share } from './fingerprint.js';
+import type { Fingerprint, Share } from './fingerprint-shape.js';
 
 function percent(share: number): string {
   return `${Math.round(share * 100)}%`;
