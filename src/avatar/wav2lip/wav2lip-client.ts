@@ -20,7 +20,7 @@ import { fragmentedMp4MimeType, type AvatarEngine, type RenderOptions, type Vide
 import { checkPortrait } from '../check-portrait.js';
 import { pcmAtRate } from '../pcm-at-rate.js';
 import { FrameStreamError, readRenderFrames } from './render-frames.js';
-import { createWav2lipWorkerPool, type Wav2lipWorker, type Wav2lipWorkerState } from './wav2lip-worker-pool.js';
+import { createWorkerPool, type PooledWorker as Wav2lipWorker, type WorkerState as Wav2lipWorkerState } from '../../gpu-workers/worker-pool.js';
 
 /** The rate Wav2Lip's mel spectrogram is computed at. */
 export const wav2lipSampleRate = 16000;
@@ -59,7 +59,7 @@ export function createWav2lipAvatarEngine(options: Wav2lipEngineOptions): Wav2li
   const fetchFn = options.fetch ?? globalThis.fetch;
   const requestTimeoutMs = options.requestTimeoutMs ?? 60_000;
   const healthIntervalMs = options.healthIntervalMs ?? 5000;
-  const pool = createWav2lipWorkerPool(options.workers, options.backoffMs ?? 1000, options.maxBackoffMs ?? 30_000);
+  const pool = createWorkerPool(options.workers, { service: 'wav2lip', setting: 'PERSONA_WAV2LIP_URLS', backoffMs: options.backoffMs ?? 1000, maxBackoffMs: options.maxBackoffMs ?? 30_000 });
   /** `worker url + portrait hash` of portraits each worker has. */
   const uploaded = new Set<string>();
   const closing = new AbortController();

@@ -2,12 +2,14 @@
  * Client for one or more XTTS v2 workers (`workers/xtts`, protocol in its README).
  *
  * `synthesize` streams PCM16 mono frames as the worker produces them. Requests go to the
- * least-busy live worker (in-flight requests counted here; ties broken round-robin). A worker
- * that refuses the connection, times out before answering or fails its health check is skipped
+ * least-busy live worker (in-flight requests counted here, then the worker's own `busy`; ties
+ * broken round-robin: the shared policy of `src/gpu-workers/worker-pool.ts`). A worker that
+ * refuses the connection, times out before answering or fails its health check is skipped
  * for a back-off (doubling, capped) and then tried again. A stream cut mid-way throws a
  * retryable `PersonaError('service-unavailable')`; an abort ends the iteration quietly.
  */
 import { PersonaError, describeError } from '../../errors.js';
+import { createWorkerPool, type PooledWorker, type WorkerState } from '../../gpu-workers/worker-pool.js';
 
 export interface TtsFrame {
   pcm: Int16Array;
@@ -44,16 +46,7 @@ export interface XttsEngineOptions {
   maxBackoffMs?: number;
 }
 
-export interface XttsWorkerState {
-  url: string;
-  inFlight: number;
-  alive: boolean;
-  /** Epoch ms until which the worker is skipped (0 when alive). */
-  deadUntil: number;
-  /** The worker's own `busy` count from its last health answer. */
-  remoteBusy: number | null;
-  lastError: string | null;
-}
+export type XttsWorkerState = WorkerState;
 
 export interface XttsEngine {
   readonly id: 'xtts';
@@ -66,14 +59,6 @@ export interface XttsEngine {
   [Symbol.asyncDispose](): Promise<void>;
 }
 
-interface Worker {
-  url: string;
-  inFlight: number;
-  deadUntil: number;
-  failures: number;
-  remoteBusy: number | null;
-  lastError: string | null;
-}
 
 /** Thrown internally when a worker cannot be reached: the next candidate is tried. */
 class Unreachable extends Error {
@@ -82,49 +67,17 @@ class Unreachable extends Error {
 }
 
 export function createXttsEngine(options: XttsEngineOptions): XttsEngine {
-  if (options.workers.length === 0) throw new PersonaError('config-invalid', 'xtts: at least one worker URL is needed');
   const fetchFn = options.fetch ?? globalThis.fetch;
   const requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
   const backoffMs = options.backoffMs ?? 1000;
   const maxBackoffMs = options.maxBackoffMs ?? 30_000;
   const healthIntervalMs = options.healthIntervalMs ?? 5000;
-  const workers: Worker[] = options.workers.map((raw) => {
-    let url: URL;
-    try {
-      url = new URL(raw);
-    } catch (cause) {
-      throw new PersonaError('config-invalid', `xtts: worker URL "${raw}" is not a URL`, { cause });
-    }
-    return { url: url.href.replace(/\/+$/, ''), inFlight: 0, deadUntil: 0, failures: 0, remoteBusy: null, lastError: null };
-  });
-  let cursor = 0;
+  const pool = createWorkerPool(options.workers, { service: 'xtts', setting: 'PERSONA_XTTS_URLS', backoffMs, maxBackoffMs });
+  const { workers, candidates, markDead, markAlive } = pool;
   let closed = false;
   const closing = new AbortController();
 
-  const markDead = (w: Worker, error: unknown): void => {
-    w.failures += 1;
-    w.deadUntil = Date.now() + Math.min(maxBackoffMs, backoffMs * 2 ** (w.failures - 1));
-    w.lastError = describeError(error);
-  };
-  const markAlive = (w: Worker): void => {
-    w.failures = 0;
-    w.deadUntil = 0;
-    w.lastError = null;
-  };
-
-  /** Live workers, least busy first, ties in round-robin order; dead ones last (soonest retry first). */
-  const candidates = (): Worker[] => {
-    const now = Date.now();
-    const n = workers.length;
-    const start = cursor % n;
-    cursor = (cursor + 1) % n;
-    const order = workers.map((w, i) => ({ w, rr: (i - start + n) % n }));
-    const live = order.filter((o) => o.w.deadUntil <= now).sort((a, b) => a.w.inFlight - b.w.inFlight || a.rr - b.rr);
-    const dead = order.filter((o) => o.w.deadUntil > now).sort((a, b) => a.w.deadUntil - b.w.deadUntil);
-    return [...live, ...dead].map((o) => o.w);
-  };
-
-  const probe = async (w: Worker, signal?: AbortSignal): Promise<void> => {
+  const probe = async (w: PooledWorker, signal?: AbortSignal): Promise<void> => {
     const signals = [closing.signal, AbortSignal.timeout(Math.min(requestTimeoutMs, 5000))];
     if (signal) signals.push(signal);
     try {
@@ -139,17 +92,7 @@ export function createXttsEngine(options: XttsEngineOptions): XttsEngine {
     }
   };
 
-  const state = (): XttsWorkerState[] => {
-    const now = Date.now();
-    return workers.map((w) => ({
-      url: w.url,
-      inFlight: w.inFlight,
-      alive: w.deadUntil <= now,
-      deadUntil: w.deadUntil,
-      remoteBusy: w.remoteBusy,
-      lastError: w.lastError,
-    }));
-  };
+  const state = (): XttsWorkerState[] => pool.state();
 
   let timer: NodeJS.Timeout | undefined;
   if (healthIntervalMs > 0) {
@@ -162,7 +105,7 @@ export function createXttsEngine(options: XttsEngineOptions): XttsEngine {
   }
 
   /** Opens the stream on one worker: resolves with the response, or throws Unreachable / a final error. */
-  const open = async (w: Worker, text: string, opts: SynthesizeOptions, signal: AbortSignal): Promise<Response> => {
+  const open = async (w: PooledWorker, text: string, opts: SynthesizeOptions, signal: AbortSignal): Promise<Response> => {
     let res: Response;
     try {
       res = await fetchFn(`${w.url}/tts/stream`, {
@@ -215,7 +158,7 @@ export function createXttsEngine(options: XttsEngineOptions): XttsEngine {
     userSignal?.addEventListener('abort', onOuterAbort, { once: true });
     closing.signal.addEventListener('abort', onOuterAbort, { once: true });
 
-    let worker: Worker | undefined;
+    let worker: PooledWorker | undefined;
     let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
     try {
       let res: Response | undefined;

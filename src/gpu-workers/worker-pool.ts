@@ -1,13 +1,12 @@
 /**
- * The wav2lip workers a client may use, and which to try first: least busy (requests this
- * client has in flight, then the worker's own `busy` from its last health answer, which counts
- * other clients' work), ties round-robin; workers that failed are skipped for a back-off that
- * doubles per failure (capped), then tried again. The same policy as the XTTS client; a shared
- * pool module for both is a proposed follow-up.
+ * The GPU workers (XTTS, Wav2Lip) a client may use, and which to try first: least busy
+ * (requests this client has in flight, then the worker's own `busy` from its last health
+ * answer, which counts other clients' work), ties round-robin; workers that failed are
+ * skipped for a back-off that doubles per failure (capped), then tried again.
  */
-import { PersonaError, describeError } from '../../errors.js';
+import { PersonaError, describeError } from '../errors.js';
 
-export interface Wav2lipWorker {
+export interface PooledWorker {
   url: string;
   inFlight: number;
   deadUntil: number;
@@ -16,32 +15,44 @@ export interface Wav2lipWorker {
   lastError: string | null;
 }
 
-export interface Wav2lipWorkerState {
+export interface WorkerState {
   url: string;
   inFlight: number;
   alive: boolean;
+  /** Epoch ms until which the worker is skipped (0 when alive). */
   deadUntil: number;
+  /** The worker's own `busy` count from its last health answer. */
   remoteBusy: number | null;
   lastError: string | null;
 }
 
-export interface Wav2lipWorkerPool {
-  readonly workers: readonly Wav2lipWorker[];
+export interface WorkerPool {
+  readonly workers: readonly PooledWorker[];
   /** Live workers in the order to try them, then dead ones (soonest retry first). */
-  candidates(): Wav2lipWorker[];
-  markDead(worker: Wav2lipWorker, error: unknown): void;
-  markAlive(worker: Wav2lipWorker): void;
-  state(): Wav2lipWorkerState[];
+  candidates(): PooledWorker[];
+  markDead(worker: PooledWorker, error: unknown): void;
+  markAlive(worker: PooledWorker): void;
+  state(): WorkerState[];
 }
 
-export function createWav2lipWorkerPool(urls: readonly string[], backoffMs: number, maxBackoffMs: number): Wav2lipWorkerPool {
-  if (urls.length === 0) throw new PersonaError('config-invalid', 'wav2lip: at least one worker URL is needed (PERSONA_WAV2LIP_URLS)');
-  const workers: Wav2lipWorker[] = urls.map((raw) => {
+export interface WorkerPoolOptions {
+  /** The service, for messages: "xtts", "wav2lip". */
+  service: string;
+  /** Where the URLs come from, for messages: "PERSONA_WAV2LIP_URLS". */
+  setting?: string;
+  backoffMs: number;
+  maxBackoffMs: number;
+}
+
+export function createWorkerPool(urls: readonly string[], options: WorkerPoolOptions): WorkerPool {
+  const { service, backoffMs, maxBackoffMs } = options;
+  if (urls.length === 0) throw new PersonaError('config-invalid', `${service}: at least one worker URL is needed${options.setting ? ` (${options.setting})` : ''}`);
+  const workers: PooledWorker[] = urls.map((raw) => {
     let url: URL;
     try {
       url = new URL(raw);
     } catch (cause) {
-      throw new PersonaError('config-invalid', `wav2lip: worker URL "${raw}" is not a URL`, { cause });
+      throw new PersonaError('config-invalid', `${service}: worker URL "${raw}" is not a URL`, { cause });
     }
     return { url: url.href.replace(/\/+$/, ''), inFlight: 0, deadUntil: 0, failures: 0, remoteBusy: null, lastError: null };
   });
