@@ -14,6 +14,7 @@ import { chatCompletionBody, type AdapterMode } from './chat-completion-body.js'
 import { OpenAiEngineError, retryAfterMs, serverErrorMessage } from './openai-engine-error.js';
 import { createServerSentEventDecoder } from './server-sent-events.js';
 import { readErrorBody } from '../../http/read-error-body.js';
+import { watchRequest } from '../../http/watched-request.js';
 
 export interface OpenAiEngineOptions {
   /** e.g. `http://127.0.0.1:8000`; a trailing `/v1` is accepted too. */
@@ -58,20 +59,7 @@ export function createOpenAiEngine(options: OpenAiEngineOptions): LlmEngine {
 
     // One controller per request: the caller's abort, the silence timer and close() all
     // cancel the request through it; which of them fired decides how the stream ends.
-    const controller = new AbortController();
-    inFlight.add(controller);
-    const onAbort = (): void => controller.abort(signal?.reason);
-    signal?.addEventListener('abort', onAbort, { once: true });
-    let timedOut = false;
-    let timer: NodeJS.Timeout | undefined;
-    const startSilenceTimer = (): void => {
-      clearTimeout(timer);
-      timer = setTimeout(() => {
-        timedOut = true;
-        controller.abort(new Error(`no answer within ${timeoutMs} ms`));
-      }, timeoutMs);
-    };
-    const stopSilenceTimer = (): void => clearTimeout(timer);
+    const watched = watchRequest(signal, timeoutMs, inFlight);
     const endedByUs = (): boolean => signal?.aborted === true || closed;
     const timeoutError = (cause?: unknown): OpenAiEngineError =>
       new OpenAiEngineError('timeout', `The LLM server at ${url} sent nothing for ${timeoutMs} ms`, { url, cause });
@@ -79,13 +67,13 @@ export function createOpenAiEngine(options: OpenAiEngineOptions): LlmEngine {
     let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
     let readToEnd = false;
     try {
-      startSilenceTimer();
+      watched.restartSilenceTimer();
       let response: Response;
       try {
-        response = await fetchImplementation(url, { method: 'POST', headers, body, signal: controller.signal });
+        response = await fetchImplementation(url, { method: 'POST', headers, body, signal: watched.signal });
       } catch (error) {
         if (endedByUs()) return;
-        if (timedOut) throw timeoutError(error);
+        if (watched.timedOut) throw timeoutError(error);
         throw unreachableError(url, error);
       }
 
@@ -104,12 +92,12 @@ export function createOpenAiEngine(options: OpenAiEngineOptions): LlmEngine {
       if (/application\/json/i.test(response.headers.get('content-type') ?? '')) {
         const text = await response.text().catch((error: unknown) => {
           if (endedByUs()) return undefined;
-          throw timedOut ? timeoutError(error) : streamCutError(url, error);
+          throw watched.timedOut ? timeoutError(error) : streamCutError(url, error);
         });
         readToEnd = true;
         if (text === undefined) return;
         const content = completionContent(url, text);
-        stopSilenceTimer();
+        watched.stopSilenceTimer();
         if (content) yield { type: 'text-delta', text: content };
         return;
       }
@@ -123,11 +111,11 @@ export function createOpenAiEngine(options: OpenAiEngineOptions): LlmEngine {
           chunk = await bodyReader.read();
         } catch (error) {
           if (endedByUs()) return;
-          if (timedOut) throw timeoutError(error);
+          if (watched.timedOut) throw timeoutError(error);
           throw streamCutError(url, error);
         }
         readToEnd = chunk.done;
-        startSilenceTimer();
+        watched.restartSilenceTimer();
         const events = chunk.done ? decoder.end() : decoder.push(chunk.value);
         for (const event of events) {
           if (event.event === 'error') throw midAnswerError(url, event.data);
@@ -137,21 +125,18 @@ export function createOpenAiEngine(options: OpenAiEngineOptions): LlmEngine {
           const text = deltaContent(url, event.data);
           if (!text) continue;
           // Time spent by the consumer (speaking the previous sentence) is not server silence.
-          stopSilenceTimer();
+          watched.stopSilenceTimer();
           yield { type: 'text-delta', text };
           if (endedByUs()) return;
-          startSilenceTimer();
+          watched.restartSilenceTimer();
         }
         if (chunk.done) throw streamCutError(url);
       }
     } finally {
-      stopSilenceTimer();
-      signal?.removeEventListener('abort', onAbort);
-      inFlight.delete(controller);
+      watched.release(!readToEnd);
       // Whatever ended the stream early (abort, [DONE], an error, a consumer that stopped
       // reading), cancelling the body closes the connection so the server stops too.
       if (!readToEnd) {
-        controller.abort();
         await reader?.cancel().catch(() => {});
       }
     }

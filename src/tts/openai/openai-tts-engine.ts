@@ -16,6 +16,7 @@ import { TtsError, type AudioChunk, type SynthesizeOptions, type TtsEngine, type
 import { createPcmByteJoiner } from './pcm-byte-joiner.js';
 import { speechUrl } from './speech-url.js';
 import { readErrorBody } from '../../http/read-error-body.js';
+import { watchRequest } from '../../http/watched-request.js';
 
 export interface OpenAiTtsEngineOptions {
   /** The server, e.g. `http://127.0.0.1:8880` (`/v1` and `/v1/audio/speech` are accepted too). */
@@ -64,23 +65,10 @@ export function createOpenAiTtsEngine(options: OpenAiTtsEngineOptions): OpenAiTt
     if (closed) throw new TtsError('service-unavailable', `openai tts (${url}): the engine is closed`);
     if (signal?.aborted || text.trim() === '') return;
 
-    const controller = new AbortController();
-    inFlight.add(controller);
-    const onAbort = (): void => controller.abort(signal?.reason);
-    signal?.addEventListener('abort', onAbort, { once: true });
-    let timedOut = false;
-    let timer: NodeJS.Timeout | undefined;
-    const startSilenceTimer = (): void => {
-      clearTimeout(timer);
-      timer = setTimeout(() => {
-        timedOut = true;
-        controller.abort(new Error(`no data within ${timeoutMs} ms`));
-      }, timeoutMs);
-    };
-    const stopSilenceTimer = (): void => clearTimeout(timer);
+    const request = watchRequest(signal, timeoutMs, inFlight);
     const endedByUs = (): boolean => signal?.aborted === true || closed;
     const transportError = (error: unknown, moment: 'before answering' | 'mid-stream'): TtsError =>
-      timedOut
+      request.timedOut
         ? new TtsError('service-unavailable', `openai tts: the speech server at ${url} sent nothing for ${timeoutMs} ms ${moment}`, { cause: error, retryable: true })
         : new TtsError('service-unavailable', `openai tts: ${moment === 'before answering' ? 'cannot reach' : 'the stream was cut by'} the speech server at ${url}: ${networkReason(error)}`, {
             cause: error,
@@ -93,13 +81,13 @@ export function createOpenAiTtsEngine(options: OpenAiTtsEngineOptions): OpenAiTt
       let response: Response | undefined;
       let format = responseFormat;
       for (;;) {
-        startSilenceTimer();
+        request.restartSilenceTimer();
         try {
           response = await fetchImplementation(url, {
             method: 'POST',
             headers,
             body: JSON.stringify({ model: options.model, input: text, voice, response_format: format }),
-            signal: controller.signal,
+            signal: request.signal,
           });
         } catch (error) {
           if (endedByUs()) return;
@@ -137,13 +125,13 @@ export function createOpenAiTtsEngine(options: OpenAiTtsEngineOptions): OpenAiTt
           if (!decided && head.length > 0) yield* emit(pcm.push(head));
           return;
         }
-        stopSilenceTimer();
+        request.stopSilenceTimer();
         let bytes: Uint8Array = chunk.value;
         if (!decided) {
           // A server that ignores response_format may send a WAV: its first 4 bytes tell.
           head = concatBytes(head, bytes);
           if (head.length < 4) {
-            startSilenceTimer();
+            request.restartSilenceTimer();
             continue;
           }
           decided = true;
@@ -162,15 +150,12 @@ export function createOpenAiTtsEngine(options: OpenAiTtsEngineOptions): OpenAiTt
         }
         yield* emit(samples);
         if (endedByUs()) return;
-        startSilenceTimer();
+        request.restartSilenceTimer();
       }
     } finally {
-      stopSilenceTimer();
-      signal?.removeEventListener('abort', onAbort);
-      inFlight.delete(controller);
+      request.release(!readToEnd);
       // Whatever ended the stream early, cancelling closes the connection so the server stops too.
       if (!readToEnd) {
-        controller.abort();
         await reader?.cancel().catch(() => undefined);
       }
     }
