@@ -7,6 +7,7 @@ import { openRetrieval } from '../../rag/open-retrieval.js';
 import { endConversation, startConversation } from '../../store/conversation-repository.js';
 import { openStore } from '../../store/store.js';
 import { configFor, printJson } from '../command-context.js';
+import { abortOnSignals } from '../abort-on-signals.js';
 
 interface AskFlags {
   persona?: string;
@@ -35,9 +36,7 @@ export function registerAskCommand(program: Command): void {
       using store = openStore(config);
       await using retrieval = await openRetrieval(config, store, config.persona);
       const engine = await createEngine(config, engineName, retrieval.retriever);
-      const controller = new AbortController();
-      const stop = (): void => controller.abort(new Error('interrupted'));
-      process.once('SIGINT', stop);
+      const controller = abortOnSignals('SIGINT');
       const conversationId = startConversation(store.database, config.persona, { via: 'persona ask' });
       try {
         const result = await answerQuestion({
@@ -60,7 +59,7 @@ export function registerAskCommand(program: Command): void {
           `(${result.engine} engine, ${adapter}; retrieval ${Math.round(result.timings.retrievalMs)} ms, first token ${result.timings.firstTokenMs === undefined ? '-' : Math.round(result.timings.firstTokenMs)} ms, total ${Math.round(result.timings.totalMs)} ms)\n`,
         );
       } finally {
-        process.off('SIGINT', stop);
+        controller.release();
         await engine.close();
       }
     });

@@ -7,6 +7,7 @@ import { compareAnswers, type ComparedAnswer } from '../../persona/evaluation/co
 import { openRetrieval } from '../../rag/open-retrieval.js';
 import { openStore } from '../../store/store.js';
 import { configFor, printJson } from '../command-context.js';
+import { abortOnSignals } from '../abort-on-signals.js';
 
 interface CompareFlags {
   persona?: string;
@@ -48,9 +49,7 @@ export function registerCompareCommand(program: Command): void {
       using store = openStore(config);
       await using retrieval = await openRetrieval(config, store, config.persona);
       const engine = await createEngine(config, engineName, retrieval.retriever);
-      const controller = new AbortController();
-      const stop = (): void => controller.abort(new Error('interrupted'));
-      process.once('SIGINT', stop);
+      const controller = abortOnSignals('SIGINT');
       try {
         const comparison = await compareAnswers({
           database: store.database,
@@ -68,7 +67,7 @@ export function registerCompareCommand(program: Command): void {
         process.stdout.write(`${block('base model', comparison.base)}\n${block(`adapter ${entry.id}`, comparison.tuned)}`);
         process.stderr.write(`(${comparison.engine} engine; distance 0 = the persona's own style; sources: ${comparison.sources.map((source) => source.label).join(', ') || 'none'})\n`);
       } finally {
-        process.off('SIGINT', stop);
+        controller.release();
         await engine.close();
       }
     });

@@ -5,6 +5,7 @@ import { runningJob } from '../../store/job-repository.js';
 import { openStore } from '../../store/store.js';
 import { configFor, printJson } from '../command-context.js';
 import { createProgressBar } from '../progress-bar.js';
+import { abortOnSignals } from '../abort-on-signals.js';
 
 export function registerEmbedCommand(program: Command): void {
   program
@@ -26,10 +27,7 @@ export function registerEmbedCommand(program: Command): void {
         return;
       }
       const progressBar = createProgressBar();
-      const controller = new AbortController();
-      const stop = (): void => controller.abort(new Error('interrupted'));
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
+      const controller = abortOnSignals('SIGINT', 'SIGTERM');
       try {
         const result = await embedPersona(config, store, config.persona, {
           signal: controller.signal,
@@ -43,8 +41,7 @@ export function registerEmbedCommand(program: Command): void {
         }
       } finally {
         progressBar.done();
-        process.off('SIGINT', stop);
-        process.off('SIGTERM', stop);
+        controller.release();
       }
     });
 }

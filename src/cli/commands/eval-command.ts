@@ -10,6 +10,7 @@ import { styleReportFolderName, writeStyleReport } from '../../persona/evaluatio
 import { openRetrieval } from '../../rag/open-retrieval.js';
 import { openStore } from '../../store/store.js';
 import { configFor, printJson } from '../command-context.js';
+import { abortOnSignals } from '../abort-on-signals.js';
 
 interface StyleFlags {
   persona?: string;
@@ -69,9 +70,7 @@ export function registerEvalCommand(program: Command): void {
       using store = openStore(config);
       await using retrieval = await openRetrieval(config, store, config.persona);
       const engine = await createEngine(config, engineName, retrieval.retriever);
-      const controller = new AbortController();
-      const stop = (): void => controller.abort(new Error('interrupted'));
-      process.once('SIGINT', stop);
+      const controller = abortOnSignals('SIGINT');
       try {
         const report = await evaluateStyle({
           database: store.database,
@@ -106,7 +105,7 @@ export function registerEvalCommand(program: Command): void {
           ].join('\n'),
         );
       } finally {
-        process.off('SIGINT', stop);
+        controller.release();
         await engine.close();
       }
     });

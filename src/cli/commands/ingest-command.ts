@@ -7,6 +7,7 @@ import { openStore } from '../../store/store.js';
 import { collect, configFor, printJson } from '../command-context.js';
 import { createProgressBar } from '../progress-bar.js';
 import { startBackgroundEmbedding } from '../start-background-embedding.js';
+import { abortOnSignals } from '../abort-on-signals.js';
 
 interface IngestFlags {
   author: string[];
@@ -40,9 +41,7 @@ export function registerIngestCommand(program: Command): void {
       }
       using store = openStore(config);
       const progressBar = createProgressBar();
-      const controller = new AbortController();
-      const stop = (): void => controller.abort(new Error('interrupted'));
-      process.once('SIGINT', stop);
+      const controller = abortOnSignals('SIGINT');
       let summary: IngestSummary;
       try {
         summary = await ingest({
@@ -61,7 +60,7 @@ export function registerIngestCommand(program: Command): void {
         });
       } finally {
         progressBar.done();
-        process.off('SIGINT', stop);
+        controller.release();
       }
       const background = flags.embed && summary.chunks > 0 ? startBackgroundEmbedding(config.home, config.persona) : undefined;
       if (flags.json) printJson({ ...summary, backgroundEmbedding: background });

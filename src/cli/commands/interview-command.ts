@@ -18,6 +18,7 @@ import { createSttEngine } from '../../stt/create-stt-engine.js';
 import type { SttEngine } from '../../stt/stt-engine.js';
 import { transcribeFile } from '../../stt/transcribe-file.js';
 import { configFor, printJson } from '../command-context.js';
+import { abortOnSignals } from '../abort-on-signals.js';
 
 interface QuestionFlags {
   persona?: string;
@@ -50,10 +51,8 @@ async function nextQuestions(config: Config, flags: QuestionFlags, signal: Abort
 }
 
 function interruptible(): { signal: AbortSignal; dispose: () => void } {
-  const controller = new AbortController();
-  const stop = (): void => controller.abort(new Error('interrupted'));
-  process.once('SIGINT', stop);
-  return { signal: controller.signal, dispose: () => process.off('SIGINT', stop) };
+  const controller = abortOnSignals('SIGINT');
+  return { signal: controller.signal, dispose: () => controller.release() };
 }
 
 export function registerInterviewCommand(program: Command): void {

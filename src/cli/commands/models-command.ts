@@ -9,6 +9,7 @@ import { defaultManifestFile, findModel, loadModelManifest } from '../../models/
 import { pullModel, type ChecksumOutcome, type LicencePrompt, type PullEvent } from '../../models/pull-model.js';
 import { configFor, printJson } from '../command-context.js';
 import { createProgressBar, type ProgressBar } from '../progress-bar.js';
+import { abortOnSignals } from '../abort-on-signals.js';
 
 interface ModelsFlags {
   manifest?: string;
@@ -54,10 +55,7 @@ export function registerModelsCommand(program: Command): void {
       // Every name is checked before anything is downloaded.
       const chosen = flags.all ? manifest.models.filter((model) => model.files.length > 0) : names.map((name) => findModel(manifest, name));
 
-      const controller = new AbortController();
-      const stop = (): void => controller.abort(new Error('interrupted'));
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
+      const controller = abortOnSignals('SIGINT', 'SIGTERM');
       const reporter = createPullReporter(flags.acceptLicence === true);
       try {
         for (const model of chosen) {
@@ -79,8 +77,7 @@ export function registerModelsCommand(program: Command): void {
         }
       } finally {
         reporter.done();
-        process.off('SIGINT', stop);
-        process.off('SIGTERM', stop);
+        controller.release();
       }
     });
 }

@@ -8,6 +8,7 @@ import { StoreError } from '../../errors.js';
 import { findPersona } from '../../store/persona-repository.js';
 import { openStore } from '../../store/store.js';
 import { configFor, printJson } from '../command-context.js';
+import { abortOnSignals } from '../abort-on-signals.js';
 
 interface DiscoverFlags {
   persona?: string;
@@ -36,9 +37,7 @@ export function registerModesCommand(program: Command): void {
       using store = openStore(config);
       const persona = findPersona(store.database, config.persona);
       if (!persona) throw new StoreError('not-found', `persona "${config.persona}" does not exist in this store (see: persona sources)`);
-      const controller = new AbortController();
-      const stop = (): void => controller.abort(new Error('interrupted'));
-      process.once('SIGINT', stop);
+      const controller = abortOnSignals('SIGINT');
       const embedder = await createEmbedder(config);
       try {
         const discovery = await discoverModes(personaMessages(store.database, config.persona), embedder, {
@@ -55,7 +54,7 @@ export function registerModesCommand(program: Command): void {
           process.stdout.write(`${mode.mode}  (${mode.size} messages, silhouette ${mode.silhouette})\n  terms: ${mode.terms.slice(0, 8).join(', ')}\n  prompt: ${mode.systemPrompt}\n\n`);
         }
       } finally {
-        process.off('SIGINT', stop);
+        controller.release();
         await embedder.close();
       }
     });

@@ -19,6 +19,7 @@ import { currentProfile, profileVersion, type StoredProfile } from '../../person
 import { requirePersona } from '../../rag/open-retrieval.js';
 import { openStore } from '../../store/store.js';
 import { configFor, printJson } from '../command-context.js';
+import { abortOnSignals } from '../abort-on-signals.js';
 
 const personaOption = (): Option => new Option('-p, --persona <id>', 'the persona (default: $PERSONA_DEFAULT or "default")');
 
@@ -43,9 +44,7 @@ export function registerProfileCommand(program: Command): void {
       const config = configFor(command, { persona: flags.persona });
       using store = openStore(config);
       requirePersona(store, config.persona);
-      const controller = new AbortController();
-      const stop = (): void => controller.abort(new Error('interrupted'));
-      process.once('SIGINT', stop);
+      const controller = abortOnSignals('SIGINT');
       const engine = await openGenerativeEngine(config, flags.engine ?? config.llm.engine);
       try {
         const built = await buildProfile(store.database, config.persona, { engine, signal: controller.signal });
@@ -53,7 +52,7 @@ export function registerProfileCommand(program: Command): void {
         if (flags.json) return printJson({ ...built.stored, fallbackReason: built.fallbackReason });
         process.stdout.write(formatStoredProfile(built.stored));
       } finally {
-        process.off('SIGINT', stop);
+        controller.release();
         await engine?.close();
       }
     });

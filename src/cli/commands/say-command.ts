@@ -12,6 +12,7 @@ import { PersonaError } from '../../errors.js';
 import { createTtsEngine, ttsEngineNames, type TtsEngineName } from '../../tts/create-tts-engine.js';
 import { writeFileAtomically } from '../../tts/voices/write-file-atomically.js';
 import { configFor, printJson } from '../command-context.js';
+import { abortOnSignals } from '../abort-on-signals.js';
 
 interface SayFlags {
   out: string;
@@ -34,9 +35,7 @@ export function registerSayCommand(program: Command): void {
       const format = formatFromPath(out);
       const config = configFor(command);
       const engine = createTtsEngine(config, { engine: flags.engine });
-      const controller = new AbortController();
-      const stop = (): void => controller.abort(new Error('interrupted'));
-      process.once('SIGINT', stop);
+      const controller = abortOnSignals('SIGINT');
       try {
         const chunks: Int16Array[] = [];
         for await (const chunk of engine.synthesize(text, { voice: flags.voice, signal: controller.signal })) chunks.push(chunk.pcm);
@@ -51,7 +50,7 @@ export function registerSayCommand(program: Command): void {
         if (flags.json) printJson({ file: out, format, seconds, engine: engine.id, voice: flags.voice ?? null, sampleRate, bytes: bytes.length });
         else process.stdout.write(`${out}  ${seconds.toFixed(2)} s  ${format}  engine ${engine.id}${flags.voice ? `  voice ${flags.voice}` : ''}\n`);
       } finally {
-        process.off('SIGINT', stop);
+        controller.release();
         await engine.close();
       }
     });

@@ -15,6 +15,7 @@ import { transcribeFile } from '../../stt/transcribe-file.js';
 import { openStore, storeFile } from '../../store/store.js';
 import type { Config } from '../../config.js';
 import { configFor, printJson } from '../command-context.js';
+import { abortOnSignals } from '../abort-on-signals.js';
 
 interface TranscribeFlags {
   json?: boolean;
@@ -40,15 +41,13 @@ export function registerTranscribeCommand(program: Command): void {
       await checkAudioFile(audioFile);
       const bias = flags.bias ? personaBias(config) : undefined;
       const engine = await createSttEngine(config, { engine: flags.engine });
-      const controller = new AbortController();
-      const stop = (): void => controller.abort(new Error('interrupted'));
-      process.once('SIGINT', stop);
+      const controller = abortOnSignals('SIGINT');
       try {
         const transcript = await transcribeFile(engine, audioFile, { bias, signal: controller.signal });
         if (flags.json) printJson({ text: transcript.text, segments: transcript.segments });
         else process.stdout.write(`${transcript.text}\n`);
       } finally {
-        process.off('SIGINT', stop);
+        controller.release();
         await engine.close();
       }
     });

@@ -9,6 +9,7 @@ import { listVoices, type VoiceListing } from '../../tts/voices/list-voices.js';
 import { cloningPurpose } from '../../tts/voices/consent-record.js';
 import { xttsLicenceNotice } from '../../tts/voices/xtts-licence-notice.js';
 import { collect, configFor, printJson } from '../command-context.js';
+import { abortOnSignals } from '../abort-on-signals.js';
 
 interface AddFlags {
   consentBy: string;
@@ -40,9 +41,7 @@ export function registerVoicesCommand(program: Command): void {
     .addHelpText('after', `\n${xttsLicenceNotice}`)
     .action(async (name: string, clips: string[], flags: AddFlags, command: Command) => {
       const config = configFor(command);
-      const controller = new AbortController();
-      const stop = (): void => controller.abort(new Error('interrupted'));
-      process.once('SIGINT', stop);
+      const controller = abortOnSignals('SIGINT');
       try {
         const result = await addVoice(config.voicesFolder, name, clips, {
           consentBy: flags.consentBy,
@@ -57,7 +56,7 @@ export function registerVoicesCommand(program: Command): void {
         for (const warning of result.warnings) process.stderr.write(`warning: ${warning}\n`);
         if (result.consent.purposes.includes(cloningPurpose)) process.stderr.write(`${xttsLicenceNotice}\n`);
       } finally {
-        process.off('SIGINT', stop);
+        controller.release();
       }
     });
 
