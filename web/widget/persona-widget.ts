@@ -20,6 +20,7 @@ import { widgetAddress } from './widget-address.js';
 import { WidgetError } from './widget-error.js';
 import { initialState, snapshotState, type PersonaWidgetState } from './widget-state.js';
 import { renderView, type WidgetView } from './widget-view.js';
+import { bindControls } from './widget-controls.js';
 
 export type { PersonaWidgetState } from './widget-state.js';
 export { WidgetError } from './widget-error.js';
@@ -158,51 +159,27 @@ export class PersonaWidget extends HTMLElement {
     const root = this.attachShadow({ mode: 'open' });
     const view = renderView(root);
     // Every touch of the widget is a user gesture: the moment a suspended AudioContext may start.
-    root.addEventListener('pointerdown', () => this.#audio.resume(), { capture: true });
-    root.addEventListener('keydown', () => this.#audio.resume(), { capture: true });
-    view.mic.addEventListener('click', () => {
-      if (this.#mic) this.stopMic();
-      else void this.startMic();
+    for (const type of ['pointerdown', 'keydown']) root.addEventListener(type, () => this.#audio.resume(), { capture: true });
+    bindControls(view, {
+      toggleMic: () => (this.#mic ? this.stopMic() : void this.startMic()),
+      ask: (text) => this.ask(text),
+      toggleTimings: () => {
+        this.#timingsShown = !this.#timingsShown;
+        view.setTimingsShown(this.#timingsShown);
+      },
+      pressTalk: () => {
+        if (this.#gate.held) return;
+        this.#gate.press();
+        clearInterval(this.#silenceTimer);
+        view.setTalkHeld(true);
+        if (!this.#mic) void this.startMic();
+      },
+      releaseTalk: () => {
+        if (!this.#gate.held) return;
+        this.#gate.release();
+        view.setTalkHeld(false);
+      },
     });
-    view.form.addEventListener('submit', (event) => {
-      event.preventDefault();
-      this.ask(view.textInput.value);
-      view.textInput.value = '';
-    });
-    view.timingsToggle.addEventListener('click', () => {
-      this.#timingsShown = !this.#timingsShown;
-      view.setTimingsShown(this.#timingsShown);
-    });
-    const press = (): void => {
-      if (this.#gate.held) return;
-      this.#gate.press();
-      clearInterval(this.#silenceTimer);
-      view.setTalkHeld(true);
-      if (!this.#mic) void this.startMic();
-    };
-    const release = (): void => {
-      if (!this.#gate.held) return;
-      this.#gate.release();
-      view.setTalkHeld(false);
-    };
-    view.talk.addEventListener('pointerdown', (event) => {
-      if (event.button !== 0) return;
-      view.talk.setPointerCapture(event.pointerId);
-      press();
-    });
-    view.talk.addEventListener('pointerup', release);
-    view.talk.addEventListener('pointercancel', release);
-    view.talk.addEventListener('keydown', (event) => {
-      if (event.key !== ' ' && event.key !== 'Enter') return;
-      event.preventDefault();
-      if (!event.repeat) press();
-    });
-    view.talk.addEventListener('keyup', (event) => {
-      if (event.key !== ' ' && event.key !== 'Enter') return;
-      event.preventDefault();
-      release();
-    });
-    view.talk.addEventListener('blur', release);
     return view;
   }
 
