@@ -3,20 +3,10 @@
  * session token as a Bearer header, and every failure turned into an ApiError whose message
  * a person can act on.
  */
-export interface PersonaSummary {
-  id: string;
-  displayName?: string;
-  chunks: number;
-  conversations: number;
-}
+// The server's own types: type-only, so nothing of src/ reaches the bundle.
+import type { ConversationSummary, PersonaSummary } from '../../src/store/conversation-listing.js';
 
-export interface ConversationSummary {
-  id: string;
-  startedAt: string;
-  endedAt?: string;
-  turns: number;
-  firstQuestion?: string;
-}
+export type { ConversationSummary, PersonaSummary };
 
 export interface SourceReference {
   id?: string;
