@@ -216,13 +216,16 @@ def fragments(stream) -> Iterator[bytes]:
 
 
 def frame_count(samples: int) -> int:
-    """Video frames covering the audio: the last one may be partly past its end (ffmpeg's -t trims there)."""
+    """Video frames covering the whole audio, the last one partly past its end.
+
+    Every frame made is encoded: no `-t` on ffmpeg, whose cut keeps a frame only when its middle
+    is before the limit, so the count would depend on its rounding rather than on this function.
+    """
     return -(-samples * FPS // SAMPLE_RATE)
 
 
 def render(image: np.ndarray, face: dict, samples: np.ndarray, emit: Callable[[bytes], None], cancel: threading.Event) -> None:
     """Runs on a thread: network frames in batches into one ffmpeg, its fMP4 pieces to `emit`."""
-    seconds = samples.size / SAMPLE_RATE
     height, width = image.shape[:2]
     width, height = width - width % 2, height - height % 2  # yuv420p needs even sides
     handle, wav_name = tempfile.mkstemp(suffix=".wav", prefix="wav2lip-")
@@ -237,7 +240,7 @@ def render(image: np.ndarray, face: dict, samples: np.ndarray, emit: Callable[[b
     try:
         ffmpeg = subprocess.Popen(
             [FFMPEG, "-hide_banner", "-v", "error", "-f", "rawvideo", "-pix_fmt", "bgr24", "-s", f"{width}x{height}", "-r", str(FPS), "-i", "pipe:0",
-             "-i", wav_name, "-t", f"{seconds:.3f}", "-c:v", "libx264", "-preset", "veryfast", "-tune", "zerolatency",
+             "-i", wav_name, "-c:v", "libx264", "-preset", "veryfast", "-tune", "zerolatency",
              "-profile:v", "baseline", "-level", "3.0", "-pix_fmt", "yuv420p", "-g", str(FPS), "-c:a", "aac", "-b:a", "96k", "-ar", "48000",
              "-movflags", "frag_keyframe+empty_moov+default_base_moof", "-f", "mp4", "pipe:1"],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=errors,
