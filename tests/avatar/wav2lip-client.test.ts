@@ -3,6 +3,9 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { once } from 'node:events';
 import { after, before, test } from 'node:test';
+// The fake worker is for what the real one (wav2lip-worker.test.ts: rendering, the protocol frames,
+// a restarted worker that forgot the portrait, cancel, a worker killed mid-stream, ffmpeg failing)
+// cannot be made to do on demand: hold a render open, report a chosen busy count, answer 503.
 import { PersonaError } from '../../src/errors.js';
 import type { VideoSegment } from '../../src/avatar/avatar-engine.js';
 import { defaultPortraitPath } from '../../src/avatar/draw-default-portrait.js';
@@ -66,12 +69,6 @@ test('segments stream back in order, the audio goes as 16 kHz, and the portrait 
     await collect(engine.render(speech(0.5, 16000), defaultPortraitPath));
     assert.equal(worker.uploads.length, 1, 'the second render reuses the uploaded portrait');
     assert.equal(worker.renders.length, 2);
-
-    // A restarted worker has forgotten the portrait: it is uploaded again and the render goes through.
-    worker.forgetPortraits();
-    const again = await collect(engine.render(speech(0.5, 16000), defaultPortraitPath));
-    assert.equal(again.length, segments.length);
-    assert.equal(worker.uploads.length, 2);
   } finally {
     await engine.close();
   }
@@ -143,33 +140,6 @@ test('a busy (503) worker is passed over without being marked dead', async () =>
   }
 });
 
-test('a worker that dies mid-stream gives the segments so far, then a retryable error, not a hang', { timeout: 10_000 }, async () => {
-  const worker = await startWorker();
-  worker.behaviour.dieAfterSegments = 2;
-  const engine = createWav2lipAvatarEngine({ workers: [worker.url], healthIntervalMs: 0 });
-  try {
-    const received: VideoSegment[] = [];
-    await assert.rejects(
-      (async () => {
-        for await (const segment of engine.render(speech(1, 16000), defaultPortraitPath)) received.push(segment);
-      })(),
-      (error: unknown) => {
-        assert.ok(error instanceof PersonaError);
-        assert.equal(error.code, 'service-unavailable');
-        assert.equal(error.retryable, true);
-        assert.match(error.message, /was cut/);
-        assert.ok(error.message.includes(worker.url));
-        return true;
-      },
-    );
-    // Of the two whole segments, the second was held back to learn whether it was the last; none is marked final.
-    assert.deepEqual(received.map((s) => [s.index, s.final]), [[0, false]]);
-    assert.equal(engine.workers()[0]!.inFlight, 0);
-  } finally {
-    await engine.close();
-  }
-});
-
 test('no reachable worker is a retryable error naming each one', async () => {
   const first = await deadUrl();
   const second = await deadUrl();
@@ -181,22 +151,6 @@ test('no reachable worker is a retryable error naming each one', async () => {
       assert.ok(error.message.includes(first) && error.message.includes(second));
       return true;
     });
-  } finally {
-    await engine.close();
-  }
-});
-
-test('an abort while the worker is rendering ends the stream quietly', { timeout: 10_000 }, async () => {
-  const worker = await startWorker();
-  worker.behaviour.hold = new Promise(() => undefined);
-  const engine = createWav2lipAvatarEngine({ workers: [worker.url], healthIntervalMs: 0 });
-  try {
-    const controller = new AbortController();
-    const result = collect(engine.render(speech(0.5, 16000), defaultPortraitPath, { signal: controller.signal }));
-    while (worker.renders.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
-    controller.abort();
-    assert.deepEqual(await result, []);
-    assert.equal(engine.workers()[0]!.inFlight, 0);
   } finally {
     await engine.close();
   }

@@ -48,9 +48,10 @@ interface PortraitAnswer {
   face: { x: number; y: number; width: number; height: number };
 }
 
-async function startWav2lip(context: TestContext, cacheFolder: string, env: NodeJS.ProcessEnv = {}): Promise<WorkerServer> {
+async function startWav2lip(context: TestContext, cacheFolder: string, env: NodeJS.ProcessEnv = {}, port?: number): Promise<WorkerServer> {
   return startWorkerServer(context, {
     workerFolder,
+    port,
     env: {
       WAV2LIP_DEVICE: 'cpu',
       WAV2LIP_NETWORK: 'shape_network:create_network',
@@ -227,23 +228,32 @@ test('the real worker on CPU: health, lip-synced fMP4 for spoken audio, the prot
   assert.ok(existsSync(path.join(cache, `${upload.body.id}.img`)));
 });
 
-test('a restarted worker reads the face box from its disk cache instead of detecting again', { timeout: 60_000 }, async (context) => {
+test('a restarted worker: the face box comes from its disk cache; with an empty cache the client uploads the portrait again', { timeout: 60_000 }, async (context) => {
   if (!pythonWorkersReady(context)) return;
-  const cache = path.join(temporaryFolder(context), 'cache');
+  const folder = temporaryFolder(context);
+  const cache = path.join(folder, 'cache');
   const first = await startWav2lip(context, cache);
-  const detected = await uploadPortrait(first, defaultPortraitPath);
-  assert.equal(detected.body.cached, false);
+  const port = Number(new URL(first.url).port);
+  // One client throughout: it keeps the URL, and remembers it uploaded the portrait there.
+  const engine = engineFor(first);
+  context.after(() => engine.close());
+  assert.ok((await collect(engine.render(chunks(tone(0.6, 16000), 16000), defaultPortraitPath))).at(-1)?.final);
   assert.equal((await health(first)).faceDetections, 1);
+  const detected = await uploadPortrait(first, defaultPortraitPath);
   await first.close();
 
-  const second = await startWav2lip(context, cache);
-  const engine = engineFor(second);
-  context.after(() => engine.close());
-  // The client uploads to a worker it has not seen; the worker finds the box on disk.
-  assert.ok((await collect(engine.render(chunks(tone(0.6, 16000), 16000), defaultPortraitPath))).length >= 1);
-  const again = await uploadPortrait(second, defaultPortraitPath);
-  assert.deepEqual(again.body, { ...detected.body, cached: true });
-  assert.equal((await health(second)).faceDetections, 0);
+  // Same cache: the client does not upload again, and the worker finds the portrait and its box on disk.
+  const second = await startWav2lip(context, cache, {}, port);
+  assert.ok((await collect(engine.render(chunks(tone(0.6, 16000), 16000), defaultPortraitPath))).at(-1)?.final);
+  assert.deepEqual([(await health(second)).faceDetections, (await health(second)).renders.finished], [0, 1]);
+  assert.deepEqual((await uploadPortrait(second, defaultPortraitPath)).body, detected.body);
+  await second.close();
+
+  // An empty cache (another disk): the worker answers 404 to the render, the client uploads the
+  // portrait again (one detection) and the same render goes through.
+  const third = await startWav2lip(context, path.join(folder, 'empty-cache'), {}, port);
+  assert.ok((await collect(engine.render(chunks(tone(0.6, 16000), 16000), defaultPortraitPath))).at(-1)?.final);
+  assert.deepEqual([(await health(third)).faceDetections, (await health(third)).renders.finished], [1, 1]);
 });
 
 test('a portrait without a face and audio the worker refuses are typed errors naming the input; the worker stays healthy', { timeout: 60_000 }, async (context) => {
@@ -321,6 +331,32 @@ test('a cancelled render stops on the worker, which then renders the next one', 
   const next = await collect(engine.render(chunks(tone(1, 16000), 16000), defaultPortraitPath));
   assert.equal(next.at(-1)?.final, true);
   assert.deepEqual((await health(server)).renders, { finished: 1, cancelled: 1, failed: 0 });
+});
+
+test('a worker killed mid-render gives the segments so far, then a retryable error, not a hang', { timeout: 60_000 }, async (context) => {
+  if (!pythonWorkersReady(context)) return;
+  const server = await startWav2lip(context, path.join(temporaryFolder(context), 'cache'));
+  const engine = engineFor(server);
+  context.after(() => engine.close());
+  const received: VideoSegment[] = [];
+  await assert.rejects(
+    (async () => {
+      for await (const segment of engine.render(chunks(tone(40, 16000), 16000), defaultPortraitPath)) {
+        received.push(segment);
+        if (received.length === 1) await server.close(); // SIGKILL, as a crash or an OOM kill
+      }
+    })(),
+    (error: unknown) => {
+      assert.ok(error instanceof PersonaError, String(error));
+      assert.equal(error.code, 'service-unavailable');
+      assert.equal(error.retryable, true);
+      assert.match(error.message, /the video stream for .*default-portrait\.png was cut/);
+      assert.ok(error.message.includes(server.url));
+      return true;
+    },
+  );
+  assert.ok(received.length >= 1 && received.every((segment) => !segment.final), 'no segment claims to be the last');
+  assert.equal(engine.workers()[0]!.inFlight, 0);
 });
 
 test('ffmpeg dying mid-render reaches the client as the error frame after the segments so far', { timeout: 60_000 }, async (context) => {

@@ -3,7 +3,8 @@
  * `GET /health`, `POST /portraits` (image bytes → `{id: sha256}`), `POST /render?portrait=ID`
  * (a 16 kHz WAV → length-prefixed frames of fMP4 segments, then an end frame). It has no GPU:
  * the segments it streams are the ones the test gives it. `behaviour` picks how a render goes:
- * normal, dying after N segments, or held open until the test releases it.
+ * normal, busy, or held open until the test releases it. Faults the real worker can produce
+ * (a forgotten portrait, dying mid-stream) are tested on it: tests/avatar/wav2lip-worker.test.ts.
  */
 import { createHash } from 'node:crypto';
 import http from 'node:http';
@@ -19,8 +20,6 @@ export interface RenderRequest {
 }
 
 export interface FakeWav2lipBehaviour {
-  /** Close the connection after this many segments, with no end frame (a worker that died). */
-  dieAfterSegments?: number;
   /** Wait for this before writing anything after the headers (to keep a request in flight). */
   hold?: Promise<void>;
   /** Answer /render with 503 (busy). */
@@ -34,8 +33,6 @@ export interface FakeWav2lipWorker {
   /** The `busy` its health answer reports. */
   reportedBusy: number;
   behaviour: FakeWav2lipBehaviour;
-  /** Forget every portrait, as a restarted worker does. */
-  forgetPortraits(): void;
   close(): Promise<void>;
 }
 
@@ -46,7 +43,6 @@ export async function startFakeWav2lipWorker(segments: readonly Uint8Array[]): P
     renders: [],
     reportedBusy: 0,
     behaviour: {},
-    forgetPortraits: () => portraits.clear(),
   };
   const json = (res: http.ServerResponse, status: number, body: unknown): void => {
     res.writeHead(status, { 'content-type': 'application/json' });
@@ -103,17 +99,9 @@ export async function startFakeWav2lipWorker(segments: readonly Uint8Array[]): P
           await worker.behaviour.hold;
           let sent = 0;
           for (const segment of segments) {
-            if (worker.behaviour.dieAfterSegments !== undefined && sent === worker.behaviour.dieAfterSegments) {
-              res.socket?.destroy();
-              return;
-            }
             res.write(encodeRenderFrame('segment', segment));
             sent += 1;
             await new Promise((resolve) => setTimeout(resolve, 5));
-          }
-          if (worker.behaviour.dieAfterSegments !== undefined && sent === worker.behaviour.dieAfterSegments) {
-            res.socket?.destroy();
-            return;
           }
           res.end(encodeRenderFrame('end', JSON.stringify({ segments: sent, seconds: audio.samples.length / audio.sampleRate })));
         })();

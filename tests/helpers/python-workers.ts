@@ -64,13 +64,14 @@ export interface WorkerServer {
 
 /**
  * Starts `uvicorn MODULE:app` in `workerFolder` with `env` and waits until GET /health answers 200
- * (model loading included), or rejects with the server's output.
+ * (model loading included), or rejects with the server's output. `port` reuses a closed server's
+ * port, to restart "the same" worker under a client that keeps its URL; a free one otherwise.
  */
 export async function startWorkerServer(
   context: TestContext,
-  options: { workerFolder: string; module?: string; env: NodeJS.ProcessEnv; readyTimeoutMs?: number },
+  options: { workerFolder: string; module?: string; env: NodeJS.ProcessEnv; readyTimeoutMs?: number; port?: number },
 ): Promise<WorkerServer> {
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const child = spawn(
     workersPython,
     ['-m', 'uvicorn', `${options.module ?? 'server'}:app`, '--host', '127.0.0.1', '--port', String(port), '--workers', '1'],
