@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
+import logging
 import os
 import re
 import textwrap
@@ -44,6 +45,7 @@ LANGUAGES = {"en", "es", "fr", "de", "it", "pt", "pl", "tr", "ru", "nl", "cs", "
 MAX_TEXT_CHARS = 2000
 CLONING_PURPOSE = "voice-cloning"
 XTTS_MODEL_NAME = "tts_models/multilingual/multi-dataset/xtts_v2"
+log = logging.getLogger("uvicorn.error")  # printed with uvicorn's own messages
 
 
 class State:
@@ -281,6 +283,7 @@ class Synthesis:
             while not state.model_lock.acquire(timeout=0.1):  # queue behind the running synthesis
                 if self.stop.is_set():
                     return
+            sent = 0
             try:
                 with torch.inference_mode():
                     for piece in self.pieces:
@@ -288,8 +291,10 @@ class Synthesis:
                         try:
                             for chunk in chunks:
                                 if self.stop.is_set():
+                                    log.info("xtts: synthesis stopped after %d chunks: the client went away", sent)
                                     return
                                 self.put(pcm16(chunk))
+                                sent += 1
                         finally:
                             chunks.close()
             finally:
