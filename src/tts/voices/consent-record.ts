@@ -1,6 +1,6 @@
 /**
- * `voices/NAME/consent.json`: who agreed to their voice being used, when, and for what. The
- * XTTS worker refuses a voice folder without this file; here it is also validated, and
+ * `voices/NAME/consent.json`: who agreed to their voice being used, when, and for what.
+ * Validated here and again by the XTTS worker (workers/xtts/server.py `consent_problem`);
  * cloning needs `voice-cloning` among the purposes.
  */
 import { existsSync } from 'node:fs';

@@ -1,7 +1,7 @@
 /**
  * The gate in front of voice cloning: a voice is cloned only when its folder holds a valid
- * consent.json whose purposes include `voice-cloning`. The XTTS worker checks that the file
- * exists; this checks what it says, before any request leaves this machine.
+ * consent.json whose purposes include `voice-cloning`. This checks it before any request
+ * leaves this machine; the XTTS worker checks it again where the clips are.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
