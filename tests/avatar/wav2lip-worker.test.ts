@@ -24,7 +24,7 @@ import { createWav2lipAvatarEngine, wav2lipSampleRate, type Wav2lipAvatarEngine 
 import { InputError, PersonaError } from '../../src/errors.js';
 import { readWav } from '../../src/stt/vad/read-wav.js';
 import type { AudioChunk } from '../../src/tts/tts-engine.js';
-import { pythonWorkersReady, repositoryRoot, startWorkerServer, type WorkerServer } from '../helpers/python-workers.js';
+import { pythonWorkersReady, repositoryRoot, runPython, startWorkerServer, type WorkerServer } from '../helpers/python-workers.js';
 import { temporaryFolder } from '../helpers/temporary-folder.js';
 import { decodeErrors, probeMedia, tone } from './probe-media.js';
 
@@ -159,6 +159,34 @@ async function waitFor<T>(what: string, read: () => Promise<T>, done: (value: T)
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
+
+test("the worker's mel features have Wav2Lip's shape, range and bands, and its per-frame windows", { timeout: 60_000 }, async (context) => {
+  if (!pythonWorkersReady(context)) return;
+  const script = `
+import json, numpy as np, librosa
+from mel_spectrogram import melspectrogram, mel_windows, NUM_MELS, FMIN, FMAX
+t = np.arange(16000) / 16000
+tone = melspectrogram(0.5 * np.sin(2 * np.pi * 440 * t))
+silence = melspectrogram(np.zeros(16000))
+centres = librosa.mel_frequencies(NUM_MELS + 2, fmin=FMIN, fmax=FMAX)[1:-1]
+short = mel_windows(melspectrogram(np.zeros(1600)), 3, 25)
+windows = mel_windows(np.tile(np.arange(81, dtype=np.float32), (80, 1)), 26, 25)
+print(json.dumps({"shape": tone.shape, "dtype": str(tone.dtype), "min": float(tone.min()), "max": float(tone.max()),
+  "silence": [float(silence.min()), float(silence.max())], "peak": float(centres[tone[:, 40].argmax()]),
+  "short": [short.shape, float(short.min()), float(short.max())], "starts": windows[:, 0, 0].tolist()}))
+`;
+  const { stdout } = await runPython(['-c', script], { cwd: workerFolder });
+  const mel = JSON.parse(stdout) as { shape: number[]; dtype: string; min: number; max: number; silence: number[]; peak: number; short: [number[], number, number]; starts: number[] };
+  assert.deepEqual(mel.shape, [80, 81], '80 bands, a frame every 200 samples, centred');
+  assert.equal(mel.dtype, 'float32');
+  assert.ok(mel.min >= -4 && mel.max <= 4 && mel.max > 0, `normalised to [-4, 4]: ${mel.min}..${mel.max}`);
+  assert.deepEqual(mel.silence, [-4, -4], 'silence sits at the -100 dB floor');
+  assert.ok(Math.abs(mel.peak - 440) < 40, `a 440 Hz tone peaks in the band around ${mel.peak} Hz`);
+  // 0.1 s of audio is shorter than one window: padded with silence, every frame gets one.
+  assert.deepEqual(mel.short, [[3, 80, 16], -4, -4]);
+  // Frame i starts at int(80 * i / 25); the windows past the end take the last 16 frames (81 - 16 = 65).
+  assert.deepEqual(mel.starts, Array.from({ length: 26 }, (_, i) => Math.min(Math.floor((80 * i) / 25), 65)));
+});
 
 test('the real worker on CPU: health, lip-synced fMP4 for spoken audio, the protocol frame by frame, the face cache', { timeout: 60_000 }, async (context) => {
   if (!pythonWorkersReady(context)) return;
