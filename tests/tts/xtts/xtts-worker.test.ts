@@ -137,13 +137,21 @@ test('the real XTTS worker, on a tiny random XTTS v2 on the CPU, through the cli
     }
   });
 
-  await t.test('an unknown voice is a 404: not-found', { timeout: 60_000 }, async () => {
+  await t.test("an unknown voice is a 404: not-found with the worker's message", { timeout: 60_000 }, async () => {
     await assert.rejects(
       async () => {
         for await (const _ of engine.synthesize('Hello there.', { voice: 'nobody' })) assert.fail('no audio for an unknown voice');
       },
-      (error: unknown) => error instanceof PersonaError && error.code === 'not-found' && /unknown voice "nobody"/.test(error.message),
+      (error: unknown) => {
+        assert.ok(error instanceof PersonaError, String(error));
+        assert.equal(error.code, 'not-found');
+        assert.equal(error.retryable, false);
+        assert.match(error.message, /unknown voice "nobody": no folder voices\/nobody/);
+        return true;
+      },
     );
+    // A client error does not mark the worker dead.
+    assert.equal(engine.workers()[0]?.alive, true);
   });
 
   await t.test('speaker latents are cached, and recomputed when a reference clip changes', { timeout: 120_000 }, async () => {
@@ -166,27 +174,36 @@ test('the real XTTS worker, on a tiny random XTTS v2 on the CPU, through the cli
 
   await t.test('a request aborted mid-stream stops the synthesis; the worker stays healthy', { timeout: 180_000 }, async () => {
     const controller = new AbortController();
-    let received = 0;
+    let frames = 0;
     for await (const frame of engine.synthesize(fourPieces, { voice: 'ada', signal: controller.signal })) {
-      received += frame.pcm.length;
+      assert.ok(frame.pcm.length > 0);
+      frames += 1;
       controller.abort(); // after the first frame of four pieces' worth
     }
-    assert.ok(received > 0 && received < 4 * samplesPerPiece, `${received} samples`);
+    assert.equal(frames, 1, 'the iteration ends quietly at the abort');
     assert.equal(engine.workers()[0]?.inFlight, 0);
     await idle(server.url);
     // The worker noticed the client leaving and stopped before the end of the text.
     assert.match(server.log(), /synthesis stopped after \d+ chunks: the client went away/);
-    const frames: TtsFrame[] = [];
-    for await (const frame of engine.synthesize('The next request works.', { voice: 'ada' })) frames.push(frame);
-    assert.equal(sampleCount(frames), samplesPerPiece);
+    // Already aborted: no request reaches the worker at all.
+    const requests = (): number => server.log().split('"POST /tts/stream').length - 1;
+    const before = requests();
+    for await (const _ of engine.synthesize('Never sent.', { voice: 'ada', signal: AbortSignal.abort() })) assert.fail('no audio after an abort');
+    assert.equal((await health(server.url)).busy, 0);
+    assert.equal(requests(), before);
+    const next: TtsFrame[] = [];
+    for await (const frame of engine.synthesize('The next request works.', { voice: 'ada' })) next.push(frame);
+    assert.equal(sampleCount(next), samplesPerPiece);
   });
 
   // Last: it kills the server.
   await t.test('a worker killed mid-stream is a typed, retryable error, not a hang', { timeout: 120_000 }, async () => {
     let killed = false;
+    let received = 0;
     await assert.rejects(
       async () => {
-        for await (const _ of engine.synthesize(fourPieces, { voice: 'ada' })) {
+        for await (const frame of engine.synthesize(fourPieces, { voice: 'ada' })) {
+          received += frame.pcm.length;
           if (killed) continue; // frames already on their way still arrive
           killed = true;
           process.kill(-server.process.pid!, 'SIGKILL'); // uvicorn and anything it started
@@ -197,10 +214,13 @@ test('the real XTTS worker, on a tiny random XTTS v2 on the CPU, through the cli
         assert.equal(error.code, 'service-unavailable');
         assert.equal(error.retryable, true);
         assert.match(error.message, /the audio stream was cut/);
+        assert.ok(error.message.includes(server.url), error.message);
         return true;
       },
     );
     assert.equal(killed, true);
+    assert.ok(received > 0 && received < 4 * samplesPerPiece, `the audio before the cut arrived (${received} samples)`);
+    assert.equal(engine.workers()[0]?.inFlight, 0);
   });
 });
 
