@@ -14,7 +14,6 @@ import hashlib
 import io
 import json
 import logging
-import math
 import os
 import re
 import struct
@@ -228,22 +227,25 @@ def render(image: np.ndarray, face: dict, samples: np.ndarray, emit: Callable[[b
     """Runs on a thread: network frames in batches into one ffmpeg, its fMP4 pieces to `emit`."""
     height, width = image.shape[:2]
     width, height = width - width % 2, height - height % 2  # yuv420p needs even sides
-    handle, wav_name = tempfile.mkstemp(suffix=".wav", prefix="wav2lip-")
-    with os.fdopen(handle, "wb") as file, wave.open(file, "wb") as wav:
+    # The audio as a WAV in an already-unlinked temporary file, handed to ffmpeg as an inherited
+    # descriptor: nothing is left on disk even when the worker is killed mid-render.
+    audio = tempfile.TemporaryFile()
+    with wave.open(audio, "wb") as wav:
         wav.setnchannels(1)
         wav.setsampwidth(2)
         wav.setframerate(SAMPLE_RATE)
         wav.writeframes(samples.tobytes())
+    audio.flush()
     errors = tempfile.TemporaryFile()
     ffmpeg = None
     reader = None
     try:
         ffmpeg = subprocess.Popen(
             [FFMPEG, "-hide_banner", "-v", "error", "-f", "rawvideo", "-pix_fmt", "bgr24", "-s", f"{width}x{height}", "-r", str(FPS), "-i", "pipe:0",
-             "-i", wav_name, "-c:v", "libx264", "-preset", "veryfast", "-tune", "zerolatency",
+             "-i", f"/dev/fd/{audio.fileno()}", "-c:v", "libx264", "-preset", "veryfast", "-tune", "zerolatency",
              "-profile:v", "baseline", "-level", "3.0", "-pix_fmt", "yuv420p", "-g", str(FPS), "-c:a", "aac", "-b:a", "96k", "-ar", "48000",
              "-movflags", "frag_keyframe+empty_moov+default_base_moof", "-f", "mp4", "pipe:1"],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=errors,
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=errors, pass_fds=(audio.fileno(),),
         )
         reader = threading.Thread(target=lambda: [emit(piece) for piece in fragments(ffmpeg.stdout)], daemon=True)
         reader.start()
@@ -296,7 +298,7 @@ def render(image: np.ndarray, face: dict, samples: np.ndarray, emit: Callable[[b
         if reader is not None:
             reader.join()
         errors.close()
-        os.unlink(wav_name)
+        audio.close()
 
 
 @app.post("/render")
