@@ -1,7 +1,8 @@
 /**
  * A local HTTP server that speaks the XTTS worker's protocol (workers/xtts/README.md): health
- * JSON, chunked PCM16 LE with X-Sample-Rate, JSON errors. `onStream` answers POST /tts/stream;
- * the voice "nobody" gets the worker's 404.
+ * JSON, chunked PCM16 LE with X-Sample-Rate, JSON errors. `onStream` answers POST /tts/stream.
+ * Worker errors (404, 403, a dying process) are tested against the real worker instead
+ * (tests/tts/xtts/xtts-worker.test.ts).
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -32,11 +33,6 @@ export async function startFakeXttsWorker(onStream: (r: StreamRequest) => void |
       req.on('data', (d: Buffer) => parts.push(d));
       req.on('end', () => {
         const body = JSON.parse(Buffer.concat(parts).toString('utf8')) as StreamRequest['body'];
-        if (body.voice === 'nobody') {
-          res.writeHead(404, { 'content-type': 'application/json' });
-          res.end(JSON.stringify({ error: `unknown voice "nobody": no folder voices/nobody` }));
-          return;
-        }
         const r = { body, req, res };
         requests.push(r);
         res.writeHead(200, { 'content-type': 'application/octet-stream', 'x-sample-rate': '24000' });
