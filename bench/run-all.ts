@@ -11,6 +11,7 @@ const benchmarks: [string, ...string[]][] = [
   ['embedding-onnx.ts'],
   ['search-latency.ts'],
   ['llm-llama.ts'],
+  ['lora-pipeline.ts'],
   ['stt-wer.ts'],
   ['voice-latency.ts'],
   ['batch-throughput.ts'],

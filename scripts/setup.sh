@@ -1,8 +1,18 @@
 #!/usr/bin/env bash
 # Installs what Persona needs on Debian 12 with Node 20: Debian packages (only the missing
 # ones; apt-get update runs once, and only when something is missing) and the npm packages.
+#   --with-workers   also the Python side (XTTS, Wav2Lip, LoRA training and conversion) into a
+#                    cached venv: scripts/setup-workers.sh. The tests need it; the demo does not.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+with_workers=false
+for argument in "$@"; do
+  case "$argument" in
+    --with-workers) with_workers=true ;;
+    *) echo "setup.sh: unknown option $argument (known: --with-workers)" >&2; exit 2 ;;
+  esac
+done
 
 # Debian packages the embedded engines and their tests use: espeak-ng and flite speak (TTS and the
 # spoken test utterances), pocketsphinx hears (STT), pocketsphinx-testdata holds the recordings the WER bench scores,
@@ -25,3 +35,7 @@ npm ci --no-audit --no-fund
 
 # The widget and the PWA (web/dist), which `persona serve` serves at / and /widget/.
 npm run build
+
+if [ "$with_workers" = true ]; then
+  bash scripts/setup-workers.sh
+fi

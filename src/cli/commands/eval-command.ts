@@ -16,6 +16,7 @@ interface StyleFlags {
   persona?: string;
   adapter?: string;
   engine?: EngineName;
+  split?: string;
   limit?: string;
   maxTokens?: string;
   seed?: string;
@@ -45,7 +46,8 @@ export function registerEvalCommand(program: Command): void {
     .option('-p, --persona <id>', 'the persona (default: $PERSONA_DEFAULT or "default")')
     .option('--adapter <id>', 'answer with this LoRA adapter from the vault (default: the base model)')
     .option('--engine <engine>', 'llama | openai | recall | auto (default: $PERSONA_LLM_ENGINE or auto)')
-    .option('--limit <n>', 'evaluate at most N held-out examples')
+    .option('--split <split>', 'validation (held out: how well it generalises) or train (did training take?)', 'validation')
+    .option('--limit <n>', 'evaluate at most N examples')
     .option('--max-tokens <n>', 'longest answer in tokens', '256')
     .option('--seed <n>', 'the split seed the adapter\'s training export used', '1')
     .option('--out <dir>', 'where to write the report (default: $PERSONA_HOME/reports/style-TIMESTAMP/)')
@@ -56,6 +58,8 @@ export function registerEvalCommand(program: Command): void {
       if (!['auto', 'llama', 'openai', 'recall'].includes(engineName)) command.error(`--engine must be llama, openai, recall or auto, not "${engineName}"`);
       const limit = positiveInteger(command, '--limit', flags.limit);
       const maxTokens = positiveInteger(command, '--max-tokens', flags.maxTokens);
+      const split = flags.split ?? 'validation';
+      if (split !== 'validation' && split !== 'train') command.error(`--split must be validation or train, not "${split}"`);
       const seed = Number(flags.seed ?? '1');
       if (!Number.isSafeInteger(seed)) command.error(`--seed must be a whole number, not "${flags.seed}"`);
       const vault = openAdapterVault(config.vaultFolder);
@@ -78,6 +82,7 @@ export function registerEvalCommand(program: Command): void {
           engine,
           adapter,
           seed,
+          split,
           limit,
           maxTokens,
           model: engine.id === 'llama' ? (resolveModelFile(config) ?? null) : engine.id === 'openai' ? config.llm.apiModel : null,
@@ -94,7 +99,7 @@ export function registerEvalCommand(program: Command): void {
         const shown = (value: number | null, digits = 2): string => (value === null ? '—' : value.toFixed(digits));
         process.stdout.write(
           [
-            `Style evaluation of ${report.engine}${report.adapter === null ? ' (base model)' : ` + adapter ${report.adapter}`} on ${report.examples} held-out examples:`,
+            `Style evaluation of ${report.engine}${report.adapter === null ? ' (base model)' : ` + adapter ${report.adapter}`} on ${report.examples} ${report.split === 'train' ? 'training' : 'held-out'} examples:`,
             `  fingerprint distance ${shown(report.fingerprintDistance, 3)} (0 = same style)`,
             `  chrF ${shown(report.chrF)} (mean), ${shown(report.corpusChrF)} (corpus)`,
             `  perplexity of the real replies: base ${shown(report.perplexity.base)}, adapter ${shown(report.perplexity.adapter)}${report.perplexity.note === null ? '' : ` (${report.perplexity.note})`}`,

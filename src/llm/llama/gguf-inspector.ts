@@ -17,6 +17,10 @@ export interface GgufSummary {
   fileSize: number;
   /** The string-valued metadata worth knowing before loading (see `keptStringKeys`). */
   strings: ReadonlyMap<string, string>;
+  /** Scalar numeric metadata (counts, lengths, `adapter.lora.alpha`), by key. */
+  numbers: ReadonlyMap<string, number>;
+  /** Each tensor's dimensions in ggml order (columns first), by name: what an adapter is checked against. */
+  tensors: ReadonlyMap<string, readonly number[]>;
 }
 
 /** Far above any real model (an 8B llama has 291 tensors, its LoRA a few hundred). */
@@ -60,6 +64,11 @@ function createFileReader(handle: FileHandle, fileSize: number) {
   async function uint32(what: string): Promise<number> {
     await need(4, what);
     return view(4).readUInt32LE(0);
+  }
+
+  async function float32(what: string): Promise<number> {
+    await need(4, what);
+    return view(4).readFloatLE(0);
   }
 
   async function uint64(what: string): Promise<number> {
@@ -108,7 +117,7 @@ function createFileReader(handle: FileHandle, fileSize: number) {
     }
   }
 
-  return { position: () => position, uint32, uint64, string, skip, skipStrings };
+  return { position: () => position, uint32, float32, uint64, string, skip, skipStrings };
 }
 
 type FileReader = ReturnType<typeof createFileReader>;
@@ -148,6 +157,7 @@ async function walk(reader: FileReader, fileSize: number): Promise<GgufSummary> 
   }
 
   const strings = new Map<string, string>();
+  const numbers = new Map<string, number>();
   let alignment = ggufDefaultAlignment;
   for (let index = 0; index < metadataCount; index += 1) {
     const key = await reader.string('metadata key', 65_535);
@@ -157,20 +167,27 @@ async function walk(reader: FileReader, fileSize: number): Promise<GgufSummary> 
     } else if (key === 'general.alignment' && type === GgufValueType.uint32) {
       alignment = await reader.uint32('general.alignment');
       if (alignment === 0 || (alignment & (alignment - 1)) !== 0) throw new MalformedGguf(`general.alignment ${alignment} is not a power of two`);
+    } else if (type === GgufValueType.uint32) {
+      numbers.set(key, await reader.uint32(`value of ${key}`));
+    } else if (type === GgufValueType.float32) {
+      numbers.set(key, await reader.float32(`value of ${key}`));
     } else {
       await skipValue(reader, type, key, 0);
     }
   }
 
   const tensors: Array<{ name: string; offset: number; bytes: number | undefined }> = [];
+  const shapes = new Map<string, number[]>();
   for (let index = 0; index < tensorCount; index += 1) {
     const name = await reader.string('tensor name', maximumTensorNameBytes);
     const dimCount = await reader.uint32(`dimension count of ${name}`);
     if (dimCount < 1 || dimCount > maximumDims) throw new MalformedGguf(`tensor ${name} has ${dimCount} dimensions`);
     let elements = 1;
     let firstDim = 0;
+    const dims: number[] = [];
     for (let dim = 0; dim < dimCount; dim += 1) {
       const size = await reader.uint64(`dimension of ${name}`);
+      dims.push(size);
       if (dim === 0) firstDim = size;
       elements *= size;
       if (elements > Number.MAX_SAFE_INTEGER) throw new MalformedGguf(`tensor ${name} is absurdly large`);
@@ -187,6 +204,7 @@ async function walk(reader: FileReader, fileSize: number): Promise<GgufSummary> 
       bytes = (elements / blockElements) * blockBytes;
     }
     tensors.push({ name, offset, bytes });
+    shapes.set(name, dims);
   }
 
   const dataStart = Math.ceil(reader.position() / alignment) * alignment;
@@ -196,7 +214,7 @@ async function walk(reader: FileReader, fileSize: number): Promise<GgufSummary> 
       throw new MalformedGguf(`truncated: tensor ${tensor.name} ends at byte ${end} but the file has ${fileSize}`);
     }
   }
-  return { version, tensorCount, metadataCount, fileSize, strings };
+  return { version, tensorCount, metadataCount, fileSize, strings, numbers, tensors: shapes };
 }
 
 export interface InspectOptions {

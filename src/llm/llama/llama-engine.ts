@@ -18,6 +18,7 @@ import { type ChatWrapper, InsufficientMemoryError, LlamaChat, type LlamaContext
 import { ConfigError, PersonaError, describeError } from '../../errors.js';
 import type { AdapterChoice, GenerateRequest, LlmEngine, LlmEngineCapabilities, TextDelta } from '../llm-engine.js';
 import { chooseChatWrapper } from './choose-chat-wrapper.js';
+import { checkAdapterFits } from './check-adapter-fits.js';
 import { inspectGgufFile } from './gguf-inspector.js';
 import { createLeasedLru } from './leased-lru.js';
 import { ModelFileInvalidError } from './model-file-errors.js';
@@ -190,20 +191,7 @@ export async function createLlamaEngine(options: LlamaEngineOptions): Promise<Ll
     const started = performance.now();
     if (adapter !== undefined) {
       const adapterSummary = await inspectGgufFile(adapter.filePath, { kind: 'adapter', adapterId: adapter.id });
-      // llama.cpp refuses anything else, with a message that does not say why.
-      const fileType = adapterSummary.strings.get('general.type');
-      if (fileType !== 'adapter') {
-        throw new ModelFileInvalidError('adapter', adapter.filePath, `general.type is ${fileType === undefined ? 'missing' : `'${fileType}'`}, not 'adapter': is this a model rather than a LoRA adapter?`);
-      }
-      const adapterType = adapterSummary.strings.get('adapter.type');
-      if (adapterType !== 'lora') {
-        throw new ModelFileInvalidError('adapter', adapter.filePath, `adapter.type is ${adapterType === undefined ? 'missing' : `'${adapterType}'`}, not 'lora'`);
-      }
-      const architecture = adapterSummary.strings.get('general.architecture');
-      const modelArchitecture = summary.strings.get('general.architecture');
-      if (architecture !== undefined && modelArchitecture !== undefined && architecture !== modelArchitecture) {
-        throw new ModelFileInvalidError('adapter', adapter.filePath, `made for a ${architecture} model, but ${modelPath} is ${modelArchitecture}`);
-      }
+      checkAdapterFits(adapter.filePath, adapterSummary, modelPath, summary);
     }
     let context: LlamaContext;
     try {
@@ -256,7 +244,7 @@ export async function createLlamaEngine(options: LlamaEngineOptions): Promise<Ll
       lastAdapterId = lease.value.adapterId;
       const queue = createTextChunkQueue();
       const run = lease.value.chat
-        .generateResponse(toChatHistory(request.messages), {
+        .generateResponse(toChatHistory(request.messages, chatWrapper), {
           onTextChunk: (text) => {
             if (text !== '') queue.push(text);
           },

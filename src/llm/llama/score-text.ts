@@ -44,7 +44,7 @@ export async function scoreText(sequence: LlamaContextSequence, model: LlamaMode
   if (input.signal?.aborted) return undefined;
   const replyTokens = model.tokenize(input.reply, false, 'trimLeadingSpace');
   if (replyTokens.length === 0) throw new PersonaError('input-unsupported', 'scoreText: the reply to score is empty');
-  const { contextText } = chatWrapper.generateContextState({ chatHistory: toChatHistory(input.messages) });
+  const { contextText } = chatWrapper.generateContextState({ chatHistory: toChatHistory(input.messages, chatWrapper) });
   let promptTokens: Token[] = contextText.tokenize(model.tokenizer);
   const contextSize = sequence.contextSize;
   if (replyTokens.length + 1 > contextSize) {

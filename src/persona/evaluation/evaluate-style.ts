@@ -39,6 +39,11 @@ export interface EvaluateStyleOptions {
   adapter?: AdapterChoice;
   /** The dataset's split seed (the same seed as the export the adapter was trained on). Default 1. */
   seed?: number;
+  /**
+   * Which half of the export to score: `validation` (held out, the default) says how well the
+   * adapter generalises; `train` says whether training took (its replies must become likely).
+   */
+  split?: 'validation' | 'train';
   /** Evaluate at most this many held-out examples. */
   limit?: number;
   /** Longest answer, in tokens. Default 256. */
@@ -60,14 +65,16 @@ export async function evaluateStyle(options: EvaluateStyleOptions): Promise<Styl
   if (options.limit !== undefined && (!Number.isInteger(options.limit) || options.limit < 1)) {
     throw new PersonaError('input-unsupported', `--limit must be a positive whole number, not ${options.limit}`);
   }
-  const { validation } = buildDataset(database, persona, { seed });
-  if (validation.length === 0) {
+  const split = options.split ?? 'validation';
+  const dataset = buildDataset(database, persona, { seed });
+  const pool = dataset[split];
+  if (pool.length === 0) {
     throw new PersonaError(
       'not-found',
-      `persona "${persona}" has no held-out examples to evaluate on: the validation split (seed ${seed}) is empty. Ingest e-mail replies, chats or interview answers first (see: persona dataset export)`,
+      `persona "${persona}" has no examples to evaluate on: the ${split} split (seed ${seed}) is empty. Ingest e-mail replies, chats or interview answers first (see: persona dataset export)`,
     );
   }
-  const examples = options.limit === undefined ? validation : validation.slice(0, options.limit);
+  const examples = options.limit === undefined ? pool : pool.slice(0, options.limit);
   const notes: string[] = [];
   const scoring = canScoreText(engine);
   const perplexityNote = !scoring
@@ -112,7 +119,8 @@ export async function evaluateStyle(options: EvaluateStyleOptions): Promise<Styl
     model: options.model ?? null,
     createdAt: (options.now?.() ?? new Date()).toISOString(),
     seed,
-    validationExamples: validation.length,
+    split,
+    validationExamples: pool.length,
     examples: results.length,
     fingerprintDistance: distance,
     chrF: mean(results.map((result) => result.chrF)),

@@ -26,7 +26,9 @@ export interface StyleReport {
   model: string | null;
   createdAt: string;
   seed: number;
-  /** Held-out examples in the validation split, and how many were evaluated (`--limit`). */
+  /** The split scored: `validation` (held out) or `train` (did training take?). */
+  split: 'validation' | 'train';
+  /** Examples in that split (named for the default, held-out split), and how many were evaluated (`--limit`). */
   validationExamples: number;
   examples: number;
   /** Between the fingerprints of all generated answers and of all real replies: 0 = same style. */
@@ -69,7 +71,7 @@ export function formatStyleReportMarkdown(report: StyleReport): string {
     '',
     `- engine: ${report.engine}${report.model === null ? '' : ` (${report.model})`}`,
     `- adapter: ${report.adapter ?? 'none (base model)'}`,
-    `- examples: ${report.examples} of ${report.validationExamples} held out (seed ${report.seed})`,
+    `- examples: ${report.examples} of ${report.validationExamples} ${report.split === 'train' ? 'in the training split (not held out: says whether training took)' : 'held out'} (seed ${report.seed})`,
     `- run at: ${report.createdAt}`,
     '',
     '| figure | value |',
