@@ -38,6 +38,14 @@ const configSchema = z.object({
     /** An external Chroma server; without it the service runs the embedded one. */
     chromaUrl: z.string().url().optional(),
   }),
+  privacy: z.object({
+    /**
+     * The persona's own phone numbers, addresses, e-mail addresses and ID or account numbers:
+     * retrieved text keeps these and masks everyone else's (`;`-separated in the environment,
+     * since an address holds commas). The persona's identities are always kept.
+     */
+    ownDetails: z.array(z.string().min(1)),
+  }),
   /** Where downloaded model files live (`persona models pull`). */
   modelsFolder: z.string().min(1),
   /** LoRA adapters (`adapters/`) and their `manifest.json`. */
@@ -122,6 +130,7 @@ const environmentNames: Record<string, string> = {
   'ingest.parseTimeoutMs': 'PERSONA_PARSE_TIMEOUT_MS',
   'retrieval.embedder': 'PERSONA_EMBEDDER',
   'retrieval.chromaUrl': 'CHROMA_URL',
+  'privacy.ownDetails': 'PERSONA_OWN_DETAILS',
   modelsFolder: 'PERSONA_MODELS',
   vaultFolder: 'PERSONA_VAULT',
   'llm.engine': 'PERSONA_LLM_ENGINE',
@@ -173,6 +182,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   const fileStore = (fromFile.store ?? {}) as Record<string, unknown>;
   const fileIngest = (fromFile.ingest ?? {}) as Record<string, unknown>;
   const fileRetrieval = (fromFile.retrieval ?? {}) as Record<string, unknown>;
+  const filePrivacy = (fromFile.privacy ?? {}) as Record<string, unknown>;
   const fileLlm = (fromFile.llm ?? {}) as Record<string, unknown>;
   const fileStt = (fromFile.stt ?? {}) as Record<string, unknown>;
   const fileTts = (fromFile.tts ?? {}) as Record<string, unknown>;
@@ -200,6 +210,9 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     retrieval: {
       embedder: pick(fileRetrieval.embedder, environment.PERSONA_EMBEDDER, overrides.retrieval?.embedder) ?? 'use-lite',
       chromaUrl: pick(fileRetrieval.chromaUrl, environment.CHROMA_URL, overrides.retrieval?.chromaUrl),
+    },
+    privacy: {
+      ownDetails: splitList(pick(filePrivacy.ownDetails, environment.PERSONA_OWN_DETAILS, overrides.privacy?.ownDetails) ?? [], ';'),
     },
     modelsFolder: path.resolve(String(pick(fromFile.modelsFolder, environment.PERSONA_MODELS, overrides.modelsFolder) ?? 'models')),
     vaultFolder: path.resolve(String(pick(fromFile.vaultFolder, environment.PERSONA_VAULT, overrides.vaultFolder) ?? 'vault')),
@@ -270,10 +283,10 @@ function pick(...values: unknown[]): unknown {
   return chosen;
 }
 
-/** A comma-separated list from the environment, or a list from the file. */
-function splitList(value: unknown): unknown {
+/** A comma-separated (or `separator`-separated) list from the environment, or a list from the file. */
+function splitList(value: unknown, separator = ','): unknown {
   if (typeof value !== 'string') return value;
-  return value.split(',').map((item) => item.trim()).filter(Boolean);
+  return value.split(separator).map((item) => item.trim()).filter(Boolean);
 }
 
 function parseBoolean(value: unknown): unknown {

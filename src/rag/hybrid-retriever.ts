@@ -8,6 +8,7 @@ import type { CatalogChunk } from './chunk-catalog.js';
 import { citationFor, type Citation } from './citation.js';
 import type { Embedder } from './embedder.js';
 import { chunkIdOf } from './embedding-job.js';
+import { maskThirdParties } from '../privacy/mask-third-parties.js';
 import { maximalMarginalRelevance } from './maximal-marginal-relevance.js';
 import { reciprocalRankFusion } from './reciprocal-rank-fusion.js';
 import { matchesFilter, type SearchFilter } from './search-filter.js';
@@ -46,6 +47,12 @@ export interface HybridRetrieverParts {
   dense?: { embedder: Embedder; collection: VectorCollection; coverage: number };
   /** How many candidates each side contributes before fusion. */
   candidates?: number;
+  /**
+   * The persona's own details (identities, `privacy.ownDetails`), left as written. Every
+   * other phone, address, ID, card and bank number in a hit is masked here, the one place
+   * every engine, route and batch output takes retrieved text from.
+   */
+  ownDetails?: readonly string[];
 }
 
 export interface HybridRetriever {
@@ -55,6 +62,8 @@ export interface HybridRetriever {
 export function createHybridRetriever(parts: HybridRetrieverParts): HybridRetriever {
   const byId = new Map(parts.chunks.map((chunk) => [chunk.id, chunk]));
   const candidates = parts.candidates ?? 30;
+  const keep = parts.ownDetails ?? [];
+  const mask = (text: string): string => maskThirdParties(text, { keep });
 
   async function denseMatches(query: string, options: SearchOptions): Promise<{ ids: number[]; similarity: Map<number, number> }> {
     const similarity = new Map<number, number>();
@@ -96,9 +105,10 @@ export function createHybridRetriever(parts: HybridRetrieverParts): HybridRetrie
       );
       const hits = diverse.map((result): SearchHit => {
         const chunk = byId.get(result.id)!;
+        const citation = citationFor(chunk);
         return {
           chunkId: chunk.id,
-          text: chunk.text,
+          text: mask(chunk.text),
           score: result.score,
           lexicalRank: result.ranks[0],
           denseRank: result.ranks[1],
@@ -106,7 +116,8 @@ export function createHybridRetriever(parts: HybridRetrieverParts): HybridRetrie
           isPersona: chunk.isPersona,
           author: chunk.authorName ?? chunk.authorAddress,
           kind: chunk.kind,
-          citation: citationFor(chunk),
+          // A subject line can carry a number too ("Re: call Anil on 98400 12345").
+          citation: { ...citation, label: mask(citation.label) },
         };
       });
       return { hits, denseCoverage: parts.dense?.coverage ?? 0 };

@@ -42,6 +42,8 @@ export function requirePersona(store: Store, personaId: string): void {
 export async function openRetrieval(config: Config, store: Store, personaId: string): Promise<Retrieval> {
   requirePersona(store, personaId);
   const chunks = loadChunkCatalog(store.database, personaId);
+  // Kept unmasked in what retrieval returns: the persona's identities and its configured own details.
+  const ownDetails = [...(findPersona(store.database, personaId)?.identities ?? []), ...config.privacy.ownDetails];
   const embedder = await createEmbedder(config);
   let vectorStore: VectorStore | undefined;
   try {
@@ -59,7 +61,7 @@ export async function openRetrieval(config: Config, store: Store, personaId: str
       embedder,
       collection,
       get retriever() {
-        retriever ??= createHybridRetriever({ chunks, lexical: buildBm25Index(chunks), dense: { embedder, collection, coverage } });
+        retriever ??= createHybridRetriever({ chunks, lexical: buildBm25Index(chunks), dense: { embedder, collection, coverage }, ownDetails });
         return retriever;
       },
       close,

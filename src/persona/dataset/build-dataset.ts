@@ -11,7 +11,7 @@ import { findPersona } from '../../store/persona-repository.js';
 import { createModeAssigner } from '../modes/assign-mode.js';
 import { listModes } from '../modes/mode-repository.js';
 import { chatPairs, emailReplyPairs, feedbackPairs, interviewPairs, type ConversationPair, type PairOrigin } from './collect-pairs.js';
-import { maskThirdParties } from './mask-third-parties.js';
+import { maskThirdParties } from '../../privacy/mask-third-parties.js';
 import { splitByThread } from './split-by-thread.js';
 
 export type ExampleOrigin = PairOrigin;
