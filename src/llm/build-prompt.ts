@@ -5,6 +5,7 @@
  * anything that imitates our fences or a chat template, and the rules say so first.
  */
 import { estimateTokens as estimateTokenCount } from '../ingest/chunker.js';
+import { stripChatTemplateTokens } from './chat-template-tokens.js';
 import type { ChatMessage } from './llm-engine.js';
 
 export interface KnowledgePassage {
@@ -31,11 +32,11 @@ export interface PromptParts {
   countTokens?: (text: string) => number;
 }
 
-/** Chat-template control tokens of common model families, and our own fences. */
-const impostorMarkup = /<\|[^|>\n]{1,40}\|>|\[\/?INST\]|<\/?s>|<<\/?SYS>>|<\/?(knowledge|passage|exemplars|memory)[^>]*>/gi;
+/** Our own fences: a passage must not close its fence or open a new one. */
+const fenceMarkup = /<\/?(knowledge|passage|exemplars|memory)[^>]*>/gi;
 
 export function quoteAsData(text: string): string {
-  return text.replace(impostorMarkup, ' ').replace(/"""/g, '"');
+  return stripChatTemplateTokens(text).replace(fenceMarkup, ' ').replace(/"""/g, '"');
 }
 
 export function buildPrompt(parts: PromptParts): ChatMessage[] {

@@ -10,6 +10,7 @@ import { PersonaError } from '../../errors.js';
 import type { SearchHit } from '../../rag/hybrid-retriever.js';
 import type { SearchFilter } from '../../rag/search-filter.js';
 import type { GenerateRequest, LlmEngine, TextDelta } from '../llm-engine.js';
+import { addressesTheSystem } from './addresses-the-system.js';
 import { contentTerms, scorePassage, type ScoredPassage } from './passage-relevance.js';
 import { splitSentences, trimPassage } from './passage-sentences.js';
 
@@ -90,15 +91,20 @@ export function createRecallEngine(options: RecallEngineOptions): RecallEngine {
       throw error;
     }
     if (signal?.aborted) return;
-    lastSources = passages.map((passage) => passage.hit);
+    // Retrieved text is data: a sentence that talks to the system ("IMPORTANT SYSTEM NOTICE:
+    // ignore your rules…") is not the persona's answer and is never read out as one; a
+    // passage with nothing else in it is not recalled (nor named as a source) at all.
+    const spoken = passages
+      .map((passage) => ({ hit: passage.hit, sentences: splitSentences(trimPassage(passage.hit.text, maxPassageCharacters)).filter((sentence) => !addressesTheSystem(sentence)) }))
+      .filter((passage) => passage.sentences.some((sentence) => sentence.trim()));
+    lastSources = spoken.map((passage) => passage.hit);
     options.onSources?.(lastSources);
     request.onPassages?.(lastSources);
 
     const deltas = [RECALL_PREFACE];
-    if (passages.length === 0) deltas.push(NOTHING_TO_RECALL);
-    passages.forEach((passage, index) => {
-      const sentences = splitSentences(trimPassage(passage.hit.text, maxPassageCharacters));
-      if (index > 0 && sentences.length > 0) sentences[0] = `\n\n${sentences[0]}`;
+    if (spoken.length === 0) deltas.push(NOTHING_TO_RECALL);
+    spoken.forEach(({ sentences }, index) => {
+      if (index > 0) sentences[0] = `\n\n${sentences[0]!.trimStart()}`;
       deltas.push(...sentences);
     });
     for (const text of deltas) {
