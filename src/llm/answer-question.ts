@@ -10,6 +10,7 @@ import { findPersona } from '../store/persona-repository.js';
 import type { Store } from '../store/store.js';
 import type { AdapterVault } from './adapter-vault.js';
 import { buildPrompt } from './build-prompt.js';
+import { clientSources, type ClientSource } from './client-sources.js';
 import { chooseAdapter, type AdapterDecision, type AdapterRequest } from './choose-adapter.js';
 import type { ChatMessage, LlmEngine } from './llm-engine.js';
 import { loadStyleHints } from './style-hints.js';
@@ -36,7 +37,8 @@ export interface AnswerTimings {
 
 export interface Answer {
   answer: string;
-  sources: { id: string; label: string; source: string; page?: number; date?: string }[];
+  /** For clients: paths relative to the persona's ingested folder (see client-sources.ts). */
+  sources: ClientSource[];
   adapter: { id?: string; reason: AdapterDecision['reason'] | 'engine-has-no-adapters' };
   engine: LlmEngine['id'];
   aborted: boolean;
@@ -94,7 +96,8 @@ export async function answerQuestion(options: AnswerOptions): Promise<Answer> {
   const turnId = addTurn(database, options.conversationId, { role: 'persona', text: answer, adapterId: adapter?.id, sources, timings: { ...timings, firstTokenMs: firstTokenMs ?? -1 } });
   return {
     answer,
-    sources,
+    // Stored with the server's paths (in the encrypted store); returned in the form clients may see.
+    sources: clientSources(database, options.persona, sources),
     adapter: decision ? { id: decision.adapter?.id, reason: decision.reason } : { reason: 'engine-has-no-adapters' },
     engine: options.engine.id,
     aborted,

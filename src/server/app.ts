@@ -11,8 +11,10 @@ import type { PersonaRuntime } from '../voice/persona-runtime.js';
 import { createAudioStore } from './audio-store.js';
 import { errorBody, installAuth } from './auth/install-auth.js';
 import { installMetrics } from './metrics/install-metrics.js';
+import { installJsonBodyParser } from './json-body-parser.js';
 import { HttpError, statusOf } from './request-persona.js';
 import { createBatchQueue } from '../batch/create-batch-queue.js';
+import { turnExists } from '../store/conversation-repository.js';
 import { registerBatchRoutes } from './routes/batch-route.js';
 import { registerChatCompletionsRoute } from './routes/chat-completions-route.js';
 import { registerFeedbackRoute } from './routes/feedback-route.js';
@@ -40,13 +42,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   installAuth(app, { store: runtime.store, home: runtime.config.home });
   const metrics = installMetrics(app);
   app.setErrorHandler(answerError);
+  installJsonBodyParser(app);
   app.setNotFoundHandler((request, reply) => reply.code(404).send(errorBody('not-found', `no route ${request.method} ${request.url.split('?')[0]}`)));
 
   // Frames over the session limit get an error event and the session survives; only absurd ones close it.
   await app.register(websocket, { options: { maxPayload: Math.max(4 * runtime.config.server.maxFrameBytes, 1024 * 1024) } });
   await app.register(multipart, { limits: { fileSize: options.maxUploadBytes ?? 25 * 1024 * 1024, files: 1, fields: 10 } });
 
-  const audioStore = createAudioStore();
+  // An answer's audio goes with its turn, which `persona forget` deletes when it quoted the forgotten source.
+  const audioStore = createAudioStore({ turnExists: (turnId) => turnExists(runtime.store.database, turnId) });
   registerHealthRoute(app, runtime);
   const talk = registerTalkRoute(app, { runtime, metrics });
   registerInteractRoutes(app, { runtime, audioStore, metrics });

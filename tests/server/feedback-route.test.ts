@@ -75,13 +75,15 @@ test('an unknown turn is 404 and a user turn is 400, each naming turn_id', async
   assert.match(errorOf(question).message, /turn_id: .* the user's/);
 });
 
-test("a token scoped to one persona cannot rate another persona's turn", async () => {
+test("a token scoped to one persona cannot rate another persona's turn, nor learn whose it is", async () => {
   const minted = await app.inject({ method: 'POST', url: '/v1/tokens', headers: { authorization: `Bearer ${key}` }, payload: { persona: 'meera' } });
   assert.equal(minted.statusCode, 200, minted.body);
   const token = (minted.json() as { token: string }).token;
   const forbidden = await post({ turn_id: turns.tomAnswer, rating: 1 }, token);
-  assert.equal(forbidden.statusCode, 403);
-  assert.match(errorOf(forbidden).message, /persona "tom"/);
+  // Answered as if the turn did not exist: the same status and message as an unknown id, no persona named.
+  assert.equal(forbidden.statusCode, 404);
+  assert.equal(errorOf(forbidden).message, `turn_id: no turn ${turns.tomAnswer} in this store`);
+  assert.doesNotMatch(forbidden.body, /tom/i);
   assert.equal((await post({ turn_id: turns.meeraAnswer, rating: 0 }, token)).statusCode, 201);
   assert.equal((await post({ turn_id: turns.meeraAnswer, rating: 1 }, null)).statusCode, 401);
 });

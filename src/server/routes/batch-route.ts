@@ -20,6 +20,7 @@ import { requirePersona } from '../../rag/open-retrieval.js';
 import type { PersonaRuntime } from '../../voice/persona-runtime.js';
 import { personaAllowed } from '../auth/request-auth.js';
 import { parseBody } from '../parse-body.js';
+import { adapterNameSchema } from '../request-names.js';
 import { HttpError, requestPersona } from '../request-persona.js';
 
 export interface BatchRouteOptions {
@@ -49,7 +50,7 @@ const batchSchema = z
     voice: name.optional(),
     format: z.enum(audioFormats as [string, ...string[]], { message: 'mp3, wav or ogg' }).default('mp3'),
     video: z.boolean({ message: 'true or false' }).default(false),
-    adapter: z.string().min(1).optional(),
+    adapter: adapterNameSchema.optional(),
     concurrency: z.number().int('a whole number').min(1).max(maximumJobConcurrency, `at most ${maximumJobConcurrency}`).default(1),
   })
   .strict();

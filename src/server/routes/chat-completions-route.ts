@@ -13,6 +13,7 @@ import { findPersona } from '../../store/persona-repository.js';
 import type { PersonaRuntime } from '../../voice/persona-runtime.js';
 import { parseBody } from '../parse-body.js';
 import { HttpError, requestPersona } from '../request-persona.js';
+import { maximumChatMessageCharacters, maximumChatMessages, maximumQuestionLength } from '../request-limits.js';
 import { requestSignal } from '../request-signal.js';
 
 const contentSchema = z.union([
@@ -23,8 +24,19 @@ const contentSchema = z.union([
 const chatSchema = z.object({
   model: z.string().default('persona'),
   messages: z
-    .array(z.object({ role: z.enum(['system', 'developer', 'user', 'assistant', 'tool']), content: contentSchema.nullable().default('') }).passthrough())
-    .min(1, 'at least one message'),
+    .array(
+      z
+        .object({
+          role: z.enum(['system', 'developer', 'user', 'assistant', 'tool']),
+          content: contentSchema
+            .nullable()
+            .default('')
+            .refine((text) => (text ?? '').length <= maximumChatMessageCharacters, `at most ${maximumChatMessageCharacters} characters per message`),
+        })
+        .passthrough(),
+    )
+    .min(1, 'at least one message')
+    .max(maximumChatMessages, `at most ${maximumChatMessages} messages per request (the answer reads only the last 12 turns)`),
   stream: z.boolean().optional(),
 });
 
@@ -36,6 +48,10 @@ export function registerChatCompletionsRoute(app: FastifyInstance, runtime: Pers
     const lastUser = body.messages.findLastIndex((message) => message.role === 'user');
     const question = lastUser >= 0 ? (body.messages[lastUser]!.content ?? '').trim() : '';
     if (!question) throw new HttpError(400, 'invalid-request', 'Invalid chat completion request: messages: the last user message is missing or empty');
+    // The same limit as /v1/interact's text and the WebSocket's text message: the question is stored and searched with.
+    if (question.length > maximumQuestionLength) {
+      throw new HttpError(400, 'invalid-request', `Invalid chat completion request: messages.${lastUser}.content: the question is ${question.length} characters long; at most ${maximumQuestionLength}`);
+    }
     const services = await runtime.forPersona(persona);
     const conversationId = startConversation(database, persona, { via: 'chat-completions', model: body.model });
     for (const message of body.messages.slice(0, lastUser)) {

@@ -45,10 +45,8 @@ export function registerFeedbackRoute(app: FastifyInstance, options: FeedbackRou
   app.post('/v1/feedback', async (request, reply) => {
     const body = parseBody(feedbackSchema, request.body, 'feedback');
     const turn = findTurn.get(body.turn_id) as { role: string; persona_id: string } | undefined;
-    if (!turn) throw new HttpError(404, 'not-found', `turn_id: no turn ${body.turn_id} in this store`);
-    if (!personaAllowed(request.auth, turn.persona_id)) {
-      throw new HttpError(403, 'forbidden', `turn_id: turn ${body.turn_id} is in a conversation with persona "${turn.persona_id}", and these credentials are for "${request.auth?.persona}"`);
-    }
+    // Another persona's turn is answered exactly as a missing one: naming its persona (or even a 403) would tell a scoped token it exists.
+    if (!turn || !personaAllowed(request.auth, turn.persona_id)) throw new HttpError(404, 'not-found', `turn_id: no turn ${body.turn_id} in this store`);
     if (turn.role !== 'persona') throw new HttpError(400, 'invalid-request', `turn_id: turn ${body.turn_id} is the user's, not one of the persona's answers`);
     const result = insert.run(body.turn_id, body.rating, body.comment ?? null, body.corrected_answer ?? null, new Date().toISOString());
     return reply.code(201).send({ id: Number(result.lastInsertRowid) });

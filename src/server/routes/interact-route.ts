@@ -12,16 +12,22 @@ import { chooseVoices } from '../../voice/choose-voices.js';
 import type { PersonaRuntime } from '../../voice/persona-runtime.js';
 import { synthesizeText } from '../../voice/synthesize-text.js';
 import type { AudioStore } from '../audio-store.js';
+import { personaAllowed } from '../auth/request-auth.js';
 import type { PersonaMetrics } from '../metrics/persona-metrics.js';
 import { parseBody } from '../parse-body.js';
 import { HttpError, requestPersona } from '../request-persona.js';
+import { maximumQuestionLength } from '../request-limits.js';
+import { adapterNameSchema, voiceNameSchema } from '../request-names.js';
 import { requestSignal } from '../request-signal.js';
 
+/** The ids `audioStore.put` makes: random UUIDs. */
+const audioIdPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
 const interactSchema = z.strictObject({
-  text: z.string().trim().min(1, 'must not be empty').max(4000, 'at most 4000 characters'),
+  text: z.string().trim().min(1, 'must not be empty').max(maximumQuestionLength, `at most ${maximumQuestionLength} characters`),
   persona: z.string().optional(),
-  voice: z.string().optional(),
-  adapter: z.string().optional(),
+  voice: voiceNameSchema.optional(),
+  adapter: adapterNameSchema.optional(),
   conversation_id: z.string().uuid().optional(),
 });
 
@@ -51,7 +57,7 @@ export function registerInteractRoutes(app: FastifyInstance, options: { runtime:
       signal,
     });
     const spoken = await synthesizeText(voices, answer.answer, signal, () => options.metrics.ttsFallback());
-    const id = audioStore.put({ pcm: spoken.pcm, sampleRate: spoken.sampleRate });
+    const id = audioStore.put({ persona, pcm: spoken.pcm, sampleRate: spoken.sampleRate, turnId: answer.turnId });
     return {
       response_text: answer.answer,
       audio_url: `/v1/audio/${id}`,
@@ -64,9 +70,16 @@ export function registerInteractRoutes(app: FastifyInstance, options: { runtime:
     };
   });
 
-  app.get<{ Params: { id: string }; Querystring: { format?: string } }>('/v1/audio/:id', async (request, reply) => {
-    const audio = audioStore.get(request.params.id);
-    if (!audio) throw new HttpError(404, 'not-found', `no audio ${request.params.id} (audio is kept for an hour after it is made)`);
+  // A wildcard, not `:id`: the router refuses params over 100 characters and a long id then fell
+  // through to the web app's static files (a 403 about paths); here every id gets a clear answer.
+  app.get<{ Params: { '*': string }; Querystring: { format?: string } }>('/v1/audio/*', async (request, reply) => {
+    const id = request.params['*'];
+    if (!audioIdPattern.test(id)) {
+      throw new HttpError(400, 'invalid-request', `audio id: "${id.length > 60 ? `${id.slice(0, 60)}…` : id}" (${id.length} characters) is not an audio id; use the audio_url /v1/interact returned`);
+    }
+    const audio = audioStore.get(id);
+    // Another persona's audio is answered exactly as a missing one: a scoped token must not learn that it exists.
+    if (!audio || !personaAllowed(request.auth, audio.persona)) throw new HttpError(404, 'not-found', `no audio ${id} (audio is kept for an hour after it is made)`);
     const format = request.query.format ?? 'wav';
     if (!audioFormats.includes(format as AudioFormat)) throw new HttpError(400, 'invalid-request', `format must be wav, mp3 or ogg, not "${format}"`);
     const bytes = await encodeAudio(audio.pcm, audio.sampleRate, format as AudioFormat, { signal: requestSignal(reply) });

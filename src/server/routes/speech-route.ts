@@ -12,12 +12,13 @@ import type { PersonaRuntime } from '../../voice/persona-runtime.js';
 import { synthesizeText } from '../../voice/synthesize-text.js';
 import type { PersonaMetrics } from '../metrics/persona-metrics.js';
 import { parseBody } from '../parse-body.js';
+import { voiceNameSchema } from '../request-names.js';
 import { requestSignal } from '../request-signal.js';
 
 const speechSchema = z.object({
   model: z.string().optional(),
   input: z.string().trim().min(1, 'must not be empty').max(4096, 'at most 4096 characters'),
-  voice: z.string().optional(),
+  voice: voiceNameSchema.optional(),
   response_format: z.enum(['mp3', 'opus', 'wav', 'pcm'], { message: 'mp3, opus, wav or pcm (aac and flac are not offered)' }).default('mp3'),
 });
 

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { FastifyInstance } from 'fastify';
+import { describeError } from '../../errors.js';
 import { decodeAudioFile } from '../../stt/decode-audio.js';
 import { findPersona } from '../../store/persona-repository.js';
 import { transcribeAll, type SttBias } from '../../stt/stt-engine.js';
@@ -26,18 +27,24 @@ export function registerTranscriptionsRoute(app: FastifyInstance, runtime: Perso
     try {
       const fields: Record<string, string> = {};
       let uploaded: string | undefined;
-      for await (const part of request.parts()) {
-        if (part.type === 'file') {
-          if (part.fieldname !== 'file' || uploaded) {
-            part.file.resume();
-            continue;
+      try {
+        for await (const part of request.parts()) {
+          if (part.type === 'file') {
+            if (part.fieldname !== 'file' || uploaded) {
+              part.file.resume();
+              continue;
+            }
+            uploaded = path.join(folder, path.basename(part.filename || 'audio').replace(/[^\w.-]+/g, '_'));
+            await pipeline(part.file, createWriteStream(uploaded));
+            if (part.file.truncated) throw new HttpError(413, 'input-too-large', `the uploaded file "${part.filename}" is over the upload limit`);
+          } else {
+            fields[part.fieldname] = String(part.value);
           }
-          uploaded = path.join(folder, path.basename(part.filename || 'audio').replace(/[^\w.-]+/g, '_'));
-          await pipeline(part.file, createWriteStream(uploaded));
-          if (part.file.truncated) throw new HttpError(413, 'input-too-large', `the uploaded file "${part.filename}" is over the upload limit`);
-        } else {
-          fields[part.fieldname] = String(part.value);
         }
+      } catch (error) {
+        // A body that breaks off or is malformed is the client's fault, and says so: busboy's errors carry no status and read as a 500 otherwise.
+        if (error instanceof HttpError || (error as { statusCode?: number }).statusCode !== undefined || signal.aborted) throw error;
+        throw new HttpError(400, 'invalid-request', `the multipart body could not be read (${describeError(error)}): it was cut off or is not multipart/form-data as its content-type says`);
       }
       if (!uploaded) throw new HttpError(400, 'invalid-request', 'the multipart body has no "file" field');
       const format = fields.response_format ?? 'json';
