@@ -97,5 +97,5 @@ export function loadPersonaBias(store: Store, persona: string, limits: PersonaBi
     }
     if (full) break;
   }
-  return { phrases };
+  return { phrases, persona };
 }

@@ -34,6 +34,8 @@ export interface SttEngineCapabilities {
 export interface SttBias {
   /** Free text from the persona's corpus and common question forms. */
   phrases: readonly string[];
+  /** Whose corpus the phrases come from: models built from them are named by it, so `forget` can drop them. */
+  persona?: string;
 }
 
 export interface TranscribeOptions {

@@ -2,8 +2,11 @@
  * The persona-biased model pocketsphinx decodes with: the domain model of the bias
  * phrases linearly interpolated with the pruned general model (so ordinary speech is
  * still heard), plus a dictionary of exactly its vocabulary. Written as ARPA + dict files
- * under the cache folder, named by a hash of everything that goes in, so a persona's
- * unchanged bias is built once.
+ * (pocketsphinx reads only files) named by persona and a hash of everything that goes in,
+ * so a persona's unchanged bias is built once per process. They hold names, places and
+ * word triples from the persona's mail, so they go only into the process's private
+ * temporary folder (0700, on tmpfs where there is one, removed at exit), never into the
+ * persistent cache: only the general model, which holds nothing of the corpus, is cached there.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
@@ -18,7 +21,10 @@ import { loadPronunciationDictionary, writeDictionary } from './pronunciation-di
 export interface BiasedModelOptions {
   generalLanguageModel: string;
   dictionary: string;
+  /** The persistent cache: the pruned general model only. */
   cacheFolder: string;
+  /** The private, per-process folder the biased model's files go into (see private-temporary-folder.ts). */
+  modelFolder: string;
   /** Weight of the domain model in the mixture (0–1). */
   domainWeight: number;
   pruning: GeneralModelPruning;
@@ -85,9 +91,10 @@ export async function buildBiasedModel(bias: SttBias, options: BiasedModelOption
     .update(JSON.stringify([formatVersion, general.key, options.domainWeight, options.generatePronunciations, corpus.sentences]))
     .digest('hex')
     .slice(0, 20);
-  const languageModelFile = path.join(options.cacheFolder, `biased-${key}.arpa`);
-  const dictionaryFile = path.join(options.cacheFolder, `biased-${key}.dict`);
-  const sidecarFile = path.join(options.cacheFolder, `biased-${key}.json`);
+  const stem = biasedModelStem(bias.persona, key);
+  const languageModelFile = path.join(options.modelFolder, `${stem}.arpa`);
+  const dictionaryFile = path.join(options.modelFolder, `${stem}.dict`);
+  const sidecarFile = path.join(options.modelFolder, `${stem}.json`);
   try {
     const sidecar = JSON.parse(await readFile(sidecarFile, 'utf8')) as Sidecar;
     return { languageModelFile, dictionaryFile, key, ...sidecar };
@@ -107,7 +114,7 @@ export async function buildBiasedModel(bias: SttBias, options: BiasedModelOption
   const mixed = interpolateModels(general.model, domain, options.domainWeight);
   const words = vocabularyOf(mixed).filter((word) => word !== sentenceStart && word !== '</s>');
 
-  await mkdir(options.cacheFolder, { recursive: true });
+  await mkdir(options.modelFolder, { recursive: true, mode: 0o700 });
   const sidecar: Sidecar = {
     generatedWords: [...generated.keys()].sort(),
     droppedWords: missing.filter((word) => !generated.has(word)).sort(),
@@ -115,11 +122,16 @@ export async function buildBiasedModel(bias: SttBias, options: BiasedModelOption
   };
   const write = async (file: string, text: string): Promise<void> => {
     const temporary = `${file}.${process.pid}.${randomUUID()}.tmp`;
-    await writeFile(temporary, text);
+    await writeFile(temporary, text, { mode: 0o600 });
     await rename(temporary, file);
   };
   await write(languageModelFile, writeArpa(mixed));
   await write(dictionaryFile, writeDictionary(words, dictionary, generated));
   await write(sidecarFile, JSON.stringify(sidecar));
   return { languageModelFile, dictionaryFile, key, ...sidecar };
+}
+
+/** `biased-PERSONA-KEY`: the persona in the name is what lets `dropBiasModels` find a persona's files. */
+export function biasedModelStem(persona: string | undefined, key: string): string {
+  return `biased-${(persona ?? 'any').replace(/[^\w-]/g, '_')}-${key}`;
 }

@@ -132,9 +132,10 @@ export function loadGeneralModel(
         // Absent or unreadable: build it again.
       }
       const model = await pruneGeneralModel(languageModelFile, pruning, await allowedWords(), signal);
-      await mkdir(cacheFolder, { recursive: true });
+      // Built from Debian's general model, not from any corpus; still private like everything under PERSONA_HOME.
+      await mkdir(cacheFolder, { recursive: true, mode: 0o700 });
       const temporary = `${file}.${process.pid}.${randomUUID()}.tmp`;
-      await writeFile(temporary, writeArpa(model));
+      await writeFile(temporary, writeArpa(model), { mode: 0o600 });
       await rename(temporary, file);
       return { model, key };
     })();

@@ -11,9 +11,11 @@ import { constants } from 'node:fs';
 import { access } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { privateTemporaryFolder } from '../../private-temporary-folder.js';
 import { SttError, type SttBias, type SttEngine, type TranscribeOptions, type TranscriptEvent, type TranscriptSegment } from '../stt-engine.js';
 import { buildBiasedModel, type BiasedModel } from './biased-language-model.js';
 import { decoderFailure, startDecoder, type DecoderEvent, type DecoderFiles, type DecoderProcess } from './decoder-process.js';
+import { removeLegacyBiasedModels, biasModelPurpose } from './drop-bias-models.js';
 import { defaultGeneralModelPruning, type GeneralModelPruning } from './general-language-model.js';
 
 export const defaultPocketsphinxPaths = {
@@ -40,8 +42,13 @@ export interface PocketsphinxEngineOptions {
   dictionary?: string;
   /** The general language model (sphinx trie binary, e.g. `en-us.lm.bin`). */
   languageModel?: string;
-  /** Where pruned and biased models are cached; default `$PERSONA_HOME/cache/pocketsphinx`, else under the OS temp folder. */
+  /** Where the pruned general model is cached; default `$PERSONA_HOME/cache/pocketsphinx`, else under the OS temp folder. */
   cacheFolder?: string;
+  /**
+   * Where a persona's biased model (names, places, word triples of its mail) is written for
+   * the decoder to read; default this process's private temporary folder (0700, tmpfs, removed at exit).
+   */
+  modelFolder?: string;
   /** Weight of the persona's domain model against the general one, 0–1. */
   domainWeight?: number;
   /** How much of the general model the biased model keeps. */
@@ -90,6 +97,9 @@ export function createPocketsphinxEngine(options: PocketsphinxEngineOptions = {}
   const dictionary = options.dictionary ?? defaultPocketsphinxPaths.dictionary;
   const languageModel = options.languageModel ?? defaultPocketsphinxPaths.languageModel;
   const cacheFolder = options.cacheFolder ?? defaultCacheFolder();
+  const modelFolder = options.modelFolder ?? privateTemporaryFolder(biasModelPurpose);
+  // Versions before this one kept biased models in the persistent cache, in plaintext, forever.
+  removeLegacyBiasedModels(cacheFolder);
   const domainWeight = options.domainWeight ?? defaultDomainWeight;
   if (!(domainWeight >= 0 && domainWeight <= 1)) {
     throw new SttError('config-invalid', `pocketsphinx domainWeight must be between 0 and 1, got ${domainWeight}`);
@@ -135,7 +145,7 @@ export function createPocketsphinxEngine(options: PocketsphinxEngineOptions = {}
   const building = new Map<string, Promise<BiasedModel>>();
   const biasedModel = async (bias: SttBias, signal?: AbortSignal): Promise<BiasedModel> => {
     await checkInstalled();
-    const key = createHash('sha256').update(bias.phrases.join('\n')).digest('hex');
+    const key = createHash('sha256').update(`${bias.persona ?? ''}\n${bias.phrases.join('\n')}`).digest('hex');
     let build = building.get(key);
     if (!build) {
       // Not tied to one caller's signal: the model is cached for every later session, so it is finished even if this caller leaves.
@@ -153,6 +163,7 @@ export function createPocketsphinxEngine(options: PocketsphinxEngineOptions = {}
         generalLanguageModel: languageModel,
         dictionary,
         cacheFolder,
+        modelFolder,
         domainWeight,
         pruning,
         generatePronunciations: options.generatePronunciations ?? true,
