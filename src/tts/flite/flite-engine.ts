@@ -14,10 +14,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ConfigError } from '../../errors.js';
+import { privateTemporaryFolder } from '../../private-temporary-folder.js';
 import { createLinearResampler, type LinearResampler } from '../espeak/linear-resampler.js';
 import { createWavStreamParser } from '../espeak/wav-stream-parser.js';
 import { TtsError, type AudioChunk, type SynthesizeOptions, type TtsEngine, type TtsEngineCapabilities } from '../tts-engine.js';
@@ -81,7 +81,11 @@ export function createFliteEngine(options: FliteEngineOptions = {}): FliteEngine
 
   /** Runs flite on one piece into `file`; resolves with its samples at the voice's own rate, or undefined on abort. */
   async function speakPiece(piece: string, voice: string, file: string, signal: AbortSignal | undefined): Promise<{ samples: Int16Array; rate: number } | undefined> {
-    const child = spawn(binary, ['-voice', voice, '-o', file, '-t', piece], { stdio: ['ignore', 'ignore', 'pipe'] });
+    // The answer goes in a 0600 file, never on the command line, where any local user reads it with `ps`.
+    // (Not stdin: flite opens its input by name, and Node's stdin pipe cannot be opened as /dev/stdin.)
+    const textFile = `${file}.txt`;
+    await writeFile(textFile, piece, { mode: 0o600 });
+    const child = spawn(binary, ['-voice', voice, '-o', file, '-f', textFile], { stdio: ['ignore', 'ignore', 'pipe'] });
     const exited = once(child, 'close').then(
       ([code, signalName]) => ({ code: code as number | null, signalName: signalName as NodeJS.Signals | null }),
       () => ({ code: null, signalName: null }),
@@ -121,7 +125,7 @@ export function createFliteEngine(options: FliteEngineOptions = {}): FliteEngine
       kill();
       await exited; // reaped: no zombie outlives the stream
       running.delete(child);
-      await rm(file, { force: true });
+      await Promise.all([rm(file, { force: true }), rm(textFile, { force: true })]);
     }
   }
 
@@ -134,7 +138,9 @@ export function createFliteEngine(options: FliteEngineOptions = {}): FliteEngine
     if (signal?.aborted) return;
     let resampler: LinearResampler | undefined;
     let sourceRate: number | undefined;
-    const folder = await mkdtemp(path.join(os.tmpdir(), 'persona-flite-'));
+    // Inside this process's private folder (0700, tmpfs where there is one): a killed process's
+    // leftovers are removed at the next start, and no other user can read the text or the audio.
+    const folder = await mkdtemp(path.join(privateTemporaryFolder('flite'), 'utterance-'));
     try {
       for (const [index, piece] of utterancePieces(text).entries()) {
         const spoken = await speakPiece(piece, voice, path.join(folder, `piece-${index}.wav`), signal);
