@@ -3,7 +3,7 @@
  * is written, then runs pending migrations. A wrong key never touches the file.
  */
 import Database from 'better-sqlite3-multiple-ciphers';
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import { StoreError } from '../errors.js';
 import { migrations } from './migrations.js';
@@ -12,7 +12,8 @@ import { keyPragmas, type StoreKey } from './store-key.js';
 export type SqliteDatabase = Database.Database;
 
 export function openDatabase(file: string, key: StoreKey | undefined): SqliteDatabase {
-  mkdirSync(path.dirname(file), { recursive: true });
+  mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  makePrivate(file);
   const database = new Database(file);
   try {
     if (key) for (const pragma of keyPragmas(key)) database.pragma(pragma);
@@ -22,11 +23,19 @@ export function openDatabase(file: string, key: StoreKey | undefined): SqliteDat
     database.pragma('foreign_keys = ON');
     database.pragma('busy_timeout = 5000');
     migrate(database);
+    // SQLite gives the -wal and -shm files the database's own mode; tightened too for stores made before this.
+    for (const companion of [`${file}-wal`, `${file}-shm`]) if (existsSync(companion)) chmodSync(companion, 0o600);
     return database;
   } catch (error) {
     database.close();
     throw error;
   }
+}
+
+/** The database file, 0600 whoever made it: SQLite itself creates it with the umask's mode (usually 0644). */
+function makePrivate(file: string): void {
+  closeSync(openSync(file, 'a', 0o600));
+  chmodSync(file, 0o600);
 }
 
 function verifyReadable(database: SqliteDatabase, file: string, key: StoreKey | undefined): void {

@@ -3,7 +3,7 @@
  * holding 64 hex characters (PERSONA_KEY_FILE, made with a fresh random key on first use).
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { StoreError } from '../errors.js';
 
@@ -17,14 +17,23 @@ export interface StoreKeySettings {
   encrypt: boolean;
 }
 
-export function resolveStoreKey(settings: StoreKeySettings): StoreKey | undefined {
+/** `databaseFile`: the store the key is for; a key file is made only when that store does not exist yet. */
+export function resolveStoreKey(settings: StoreKeySettings, databaseFile?: string): StoreKey | undefined {
   if (!settings.encrypt) return undefined;
   if (settings.passphrase) return { kind: 'passphrase', passphrase: settings.passphrase, origin: 'PERSONA_PASSPHRASE' };
-  return { kind: 'raw', hex: readOrCreateKeyFile(settings.keyFile), origin: `key file ${settings.keyFile}` };
+  return { kind: 'raw', hex: readOrCreateKeyFile(settings.keyFile, databaseFile), origin: `key file ${settings.keyFile}` };
 }
 
-function readOrCreateKeyFile(file: string): string {
+function readOrCreateKeyFile(file: string, databaseFile: string | undefined): string {
   if (!existsSync(file)) {
+    // A new key cannot open the existing store, and making one would hide that the real key was lost or moved.
+    if (databaseFile && existsSync(databaseFile) && statSync(databaseFile).size > 0) {
+      throw new StoreError(
+        'store-key',
+        `The key file ${file} (PERSONA_KEY_FILE) is missing, but the encrypted store ${databaseFile} exists: it opens only with the key it was made with. ` +
+          'Put that key file back at this path, point PERSONA_KEY_FILE at it, or set PERSONA_PASSPHRASE if the store was made with one. No new key was made and the store was not changed.',
+      );
+    }
     mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
     const hex = randomBytes(32).toString('hex');
     // 'wx' so two processes starting at once cannot both write a different key.

@@ -21,7 +21,7 @@ export function storeFile(config: Pick<Config, 'home'>): string {
 
 export function openStore(config: Pick<Config, 'home' | 'store'>): Store {
   const file = storeFile(config);
-  const key = resolveStoreKey(config.store);
+  const key = resolveStoreKey(config.store, file);
   const database = openDatabase(file, key);
   const close = (): void => {
     if (database.open) database.close();
