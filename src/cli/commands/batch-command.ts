@@ -29,10 +29,10 @@ export function registerBatchCommand(program: Command): void {
   program
     .command('batch')
     .description(
-      'Answer a file of questions: one audio file per question (and an MP4 with --video) plus DIR/index.jsonl with each question, answer, sources, engines, audio length and timings. Rerunning skips finished items and retries failed ones.',
+      'Answer a file of questions: one audio file per question (and an MP4 with --video) plus DIR/index.jsonl with each question, answer, sources, engines, audio length and timings. Rerunning skips finished items and retries failed ones. The outputs are plain files, not encrypted like the store: they hold the answers in the clear, as asked for, so keep them where you would keep the mail itself (third parties\' phone numbers, addresses and ID, card and bank numbers are masked before any answer is made).',
     )
     .argument('<questions>', 'a .txt (one question a line, # comments), .csv (a "question" column, optional id, voice, persona) or .jsonl file')
-    .requiredOption('-o, --out <dir>', 'the folder the answers go to')
+    .requiredOption('-o, --out <dir>', 'the folder the answers go to (plain, unencrypted files)')
     .option('-p, --persona <id>', 'the persona (default: $PERSONA_DEFAULT or "default")')
     .option('--voice <name>', 'a voice folder under voices/ (default: the embedded voice)')
     .option('--format <format>', 'mp3 | wav | ogg', 'mp3')
