@@ -2,7 +2,7 @@
  * Third parties' private details are never spoken: a persona's mail that repeats another
  * correspondent's phone number, home address, Aadhaar number and card number comes back
  * from retrieval masked — to the recall engine (the default), to a prompt sent to a model,
- * and in `persona ask`'s answer and sources — while names and the persona's own number
+ * in `persona ask`'s answer and sources, and to profile building — while names and the persona's own number
  * (an identity, and the `PERSONA_OWN_DETAILS` setting) stay.
  */
 import assert from 'node:assert/strict';
@@ -14,6 +14,7 @@ import { openAdapterVault } from '../../src/llm/adapter-vault.js';
 import { answerQuestion } from '../../src/llm/answer-question.js';
 import { createOpenAiEngine } from '../../src/llm/openai/openai-engine.js';
 import { createRecallEngine } from '../../src/llm/recall/recall-engine.js';
+import { personaPassages } from '../../src/persona/profile/persona-sentences.js';
 import { openRetrieval, type Retrieval } from '../../src/rag/open-retrieval.js';
 import { startConversation } from '../../src/store/conversation-repository.js';
 import { openStore, type Store } from '../../src/store/store.js';
@@ -113,4 +114,10 @@ test('third parties\' private details are never spoken: the prompt a model recei
   const prompt = JSON.stringify(server.requests.at(-1)!.body.messages);
   assert.ok(prompt.includes('Greenwood School'), 'the passage reached the prompt');
   assertMasked(prompt, 'the prompt');
+});
+
+test('third parties\' private details are never spoken: the passages profile building sends to an engine', () => {
+  const passages = personaPassages(store.database, 'meera').map((passage) => passage.text).join('\n');
+  assert.ok(passages.includes('Greenwood School'), 'the mail is there');
+  assertMasked(passages, 'the profile passages');
 });

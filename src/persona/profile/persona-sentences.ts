@@ -2,7 +2,9 @@
  * The persona's own sentences, cut from their body passages exactly as stored, so a
  * sentence chosen as evidence is always a verbatim quote of something they wrote.
  */
+import { maskThirdParties } from '../../privacy/mask-third-parties.js';
 import type { SqliteDatabase } from '../../store/open-database.js';
+import { findPersona } from '../../store/persona-repository.js';
 
 export interface PersonaSentence {
   text: string;
@@ -13,13 +15,19 @@ export interface PersonaSentence {
 
 const segmenter = new Intl.Segmenter('en', { granularity: 'sentence' });
 
+/**
+ * The persona's body passages, with third parties' contact and ID details masked: profile
+ * building sends these to an engine, and its quotes become part of every system prompt.
+ */
 export function personaPassages(database: SqliteDatabase, persona: string): { id: number; text: string; kind: string }[] {
-  return database
+  const keep = findPersona(database, persona)?.identities ?? [];
+  const rows = database
     .prepare(
       `SELECT passages.id, passages.text, items.kind FROM passages JOIN items ON items.id = passages.item_id
        WHERE items.persona_id = ? AND passages.is_persona = 1 AND passages.role = 'body' ORDER BY passages.id`,
     )
     .all(persona) as { id: number; text: string; kind: string }[];
+  return rows.map((row) => ({ ...row, text: maskThirdParties(row.text, { keep }) }));
 }
 
 /**
