@@ -49,12 +49,14 @@ export function privateTemporaryFolders(purpose: string, root = privateTemporary
   return found;
 }
 
-/** This process's folder for `purpose` (letters and "-"), made on first use. */
-export function privateTemporaryFolder(purpose: string): string {
+/**
+ * This process's folder for `purpose` (letters and "-"), made on first use. `root` puts it
+ * elsewhere than tmpfs: on disk (`os.tmpdir()`) for files too big to hold in memory.
+ */
+export function privateTemporaryFolder(purpose: string, root = privateTemporaryRoot()): string {
   if (!/^[a-z][a-z-]*$/.test(purpose)) throw new TypeError(`privateTemporaryFolder: purpose "${purpose}" must be lowercase letters and "-"`);
   const existing = folders.get(purpose);
   if (existing) return existing;
-  const root = privateTemporaryRoot();
   for (const stale of privateTemporaryFolders(purpose, root)) {
     if (stale.pid !== process.pid && !isProcessAlive(stale.pid)) rmSync(stale.folder, { recursive: true, force: true });
   }

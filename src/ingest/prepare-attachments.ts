@@ -5,6 +5,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { privateTemporaryFolder } from '../private-temporary-folder.js';
 import { describeError } from '../errors.js';
 import { chooseReader } from './choose-reader.js';
 import type { PersonaIdentity } from './persona-identity.js';
@@ -20,7 +21,9 @@ export interface PreparedAttachments {
 export async function prepareAttachments(email: EmailRecord, identity: PersonaIdentity, options: ReadOptions): Promise<PreparedAttachments> {
   const result: PreparedAttachments = { documents: [], problems: [] };
   if (email.attachments.length === 0) return result;
-  const folder = await mkdtemp(path.join(os.tmpdir(), 'persona-attachment-'));
+  // On disk (attachments can be hundreds of MB), in this process's private 0700 folder, so an
+  // ingest that is killed mid-message leaves the attachment only until the next start.
+  const folder = await mkdtemp(path.join(privateTemporaryFolder('attachments', os.tmpdir()), 'message-'));
   try {
     for (const [index, attachment] of email.attachments.entries()) {
       const safeName = `${index}-${path.basename(attachment.filename).replace(/[^\w.-]+/g, '_')}`;

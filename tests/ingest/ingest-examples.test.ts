@@ -1,9 +1,11 @@
 /** The sample persona end to end: counts, attribution across formats, and a file with no plaintext. */
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { ingest } from '../../src/ingest/ingest-run.js';
+import { privateTemporaryFolder } from '../../src/private-temporary-folder.js';
 import type { IngestSummary } from '../../src/ingest/ingest-summary.js';
 import { openStore } from '../../src/store/store.js';
 import { temporaryFolder } from '../helpers/temporary-folder.js';
@@ -36,6 +38,8 @@ test('the sample persona ingests completely, each item once, attributed to its w
   assert.equal(count("SELECT count(*) FROM items WHERE kind = 'email' AND is_persona = 1"), 12);
   assert.equal(count("SELECT count(*) FROM items WHERE kind = 'email' AND is_persona = 0"), 11);
   assert.equal(count("SELECT count(*) FROM items WHERE kind = 'document' AND parent_item_id IS NOT NULL"), 2, 'both attachments are documents linked to their email');
+  // Attachments pass through files in this process's private folder (see private-temporary-folder.ts); none is left.
+  assert.deepEqual(readdirSync(privateTemporaryFolder('attachments', os.tmpdir())), []);
   assert.equal(count("SELECT count(*) FROM items WHERE kind = 'document' AND is_persona = 1"), 6);
   assert.equal(count('SELECT count(*) FROM interviews'), 20);
   // 8 chat messages in 3 conversations: all but each conversation's opening message answered ChatGPT.
