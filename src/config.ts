@@ -105,6 +105,10 @@ const configSchema = z.object({
     maxMessagesPerSecond: positiveInteger,
     /** A session is closed after this long. */
     maxSessionSeconds: positiveInteger,
+    /** WebSocket sessions open at once on one API key (its session tokens included); one more is refused. */
+    maxSessionsPerKey: positiveInteger,
+    /** WebSocket sessions open at once on the whole server, every key together. */
+    maxSessions: positiveInteger,
     /**
      * How far a turn's audio may run ahead of real time. Pacing keeps most of a long answer
      * unsent until it is due, so a barge-in wastes little; clients buffer this much.
@@ -160,6 +164,8 @@ const environmentNames: Record<string, string> = {
   'server.maxFrameBytes': 'PERSONA_MAX_FRAME_BYTES',
   'server.maxMessagesPerSecond': 'PERSONA_MAX_MESSAGES_PER_SECOND',
   'server.maxSessionSeconds': 'PERSONA_MAX_SESSION_SECONDS',
+  'server.maxSessionsPerKey': 'PERSONA_MAX_SESSIONS_PER_KEY',
+  'server.maxSessions': 'PERSONA_MAX_SESSIONS',
   'server.audioLeadMs': 'PERSONA_AUDIO_LEAD_MS',
 };
 
@@ -254,6 +260,9 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
       maxFrameBytes: pick(fileServer.maxFrameBytes, environment.PERSONA_MAX_FRAME_BYTES, overrides.server?.maxFrameBytes) ?? 256 * 1024,
       maxMessagesPerSecond: pick(fileServer.maxMessagesPerSecond, environment.PERSONA_MAX_MESSAGES_PER_SECOND, overrides.server?.maxMessagesPerSecond) ?? 200,
       maxSessionSeconds: pick(fileServer.maxSessionSeconds, environment.PERSONA_MAX_SESSION_SECONDS, overrides.server?.maxSessionSeconds) ?? 3600,
+      // A person talks in one or two sessions; 16 per key leaves room for tabs and reconnects, and 200 in all keeps a 2-core box answering.
+      maxSessionsPerKey: pick(fileServer.maxSessionsPerKey, environment.PERSONA_MAX_SESSIONS_PER_KEY, overrides.server?.maxSessionsPerKey) ?? 16,
+      maxSessions: pick(fileServer.maxSessions, environment.PERSONA_MAX_SESSIONS, overrides.server?.maxSessions) ?? 200,
       audioLeadMs: pick(fileServer.audioLeadMs, environment.PERSONA_AUDIO_LEAD_MS, overrides.server?.audioLeadMs) ?? 1000,
     },
   };

@@ -58,7 +58,8 @@ interface ActiveTurn {
 }
 
 interface Listening {
-  vad: SileroVad;
+  /** Made when the first audio frame arrives (a Silero ONNX session is megabytes: idle and text-only sessions hold none). */
+  vad?: SileroVad;
   mic: AsyncQueue<Int16Array>;
   controller: AbortController;
   loop: Promise<void>;
@@ -179,7 +180,14 @@ export function createVoiceSession(options: VoiceSessionOptions): VoiceSession {
     const { signal } = state.controller;
     let endOfSpeech: { at?: number } = {};
     try {
-      for await (const event of detectSpeech(state.vad, state.mic.iterate(signal), { signal })) {
+      const vad = await runtime.createVad();
+      state.vad = vad;
+      // Closed while the model loaded: stopListening has already waited for nothing, so this loop lets go of it.
+      if (signal.aborted) {
+        await vad.close();
+        return;
+      }
+      for await (const event of detectSpeech(vad, state.mic.iterate(signal), { signal })) {
         if (event.type === 'speech-start') {
           const turn = beginTurn();
           send({ type: 'vad-start', turn: turn.id });
@@ -197,6 +205,9 @@ export function createVoiceSession(options: VoiceSessionOptions): VoiceSession {
       }
     } catch (error) {
       if (!signal.aborted) sendError('vad-failed', `voice activity detection stopped: ${describeError(error)}; text messages still work`, { retryable: false });
+    } finally {
+      // Nobody reads the mic any more: later frames are dropped instead of piling up.
+      state.mic.end();
     }
   }
 
@@ -209,7 +220,15 @@ export function createVoiceSession(options: VoiceSessionOptions): VoiceSession {
     utterance?.audio.end();
     utterance = undefined;
     await state.loop;
-    await state.vad.close();
+    await state.vad?.close();
+  }
+
+  /** The first audio frame starts the VAD; frames that arrive while it loads wait in the mic queue. */
+  function startListening(): Listening {
+    const state: Listening = { mic: createAsyncQueue<Int16Array>(), controller: new AbortController(), loop: Promise.resolve() };
+    state.loop = listen(state);
+    listening = state;
+    return state;
   }
 
   return {
@@ -228,12 +247,6 @@ export function createVoiceSession(options: VoiceSessionOptions): VoiceSession {
         conversationId = startConversation(runtime.store.database, opened.persona, { via: 'talk', session: id, voice: message.voice });
         // Built while the user is still getting ready to speak, not when the first utterance ends.
         runtime.stt.warmUp?.(opened.bias).catch((error: unknown) => sendError('stt-unavailable', `speech recognition is not ready: ${describeError(error)}`, { retryable: true }));
-        if (!listening) {
-          const vad = await runtime.createVad();
-          const state: Listening = { vad, mic: createAsyncQueue<Int16Array>(), controller: new AbortController(), loop: Promise.resolve() };
-          state.loop = listen(state);
-          listening = state;
-        }
         for (const warning of chosen.warnings) sendError('voice-unavailable', warning, { retryable: false });
         send({
           type: 'session-ready',
@@ -250,7 +263,7 @@ export function createVoiceSession(options: VoiceSessionOptions): VoiceSession {
       }
     },
     hearAudio(bytes) {
-      if (!listening || !services) {
+      if (!services || closed) {
         sendError('session-not-started', 'send {"type":"session-start","persona":…} before audio');
         return;
       }
@@ -265,7 +278,7 @@ export function createVoiceSession(options: VoiceSessionOptions): VoiceSession {
       for (let index = 0; index < pcm.length; index++) samples[index] = pcm[index]! / 32768;
       history.append(samples);
       utterance?.audio.push(samples);
-      listening.mic.push(pcm);
+      (listening ?? startListening()).mic.push(pcm);
     },
     ask(text) {
       if (!services) {

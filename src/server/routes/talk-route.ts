@@ -11,13 +11,19 @@ import { createVoiceSession } from '../../voice/voice-session.js';
 import { personaAllowed } from '../auth/request-auth.js';
 import type { PersonaMetrics } from '../metrics/persona-metrics.js';
 import { createRateLimiter } from '../rate-limiter.js';
+import { createSessionLimits } from '../session-limits.js';
 
 export interface TalkRouteOptions {
   runtime: PersonaRuntime;
   metrics: PersonaMetrics;
 }
 
+/** RFC 6455's "Try Again Later": the server is at its session limit, not broken. */
+export const tooManySessionsCloseCode = 1013;
+
 export interface TalkRoute {
+  /** Sessions open now (all keys, or one). */
+  openSessions(keyId?: string): number;
   /** Ends every open session and waits until each has let go of its VAD and its turn. */
   closeSessions(): Promise<void>;
 }
@@ -27,11 +33,20 @@ export function registerTalkRoute(app: FastifyInstance, options: TalkRouteOption
   const limits = runtime.config.server;
   const open = new Map<WebSocket, () => Promise<void>>();
   const closing = new Set<Promise<void>>();
+  const sessionLimits = createSessionLimits(limits);
 
   app.get('/v1/talk', { websocket: true }, (socket: WebSocket, request) => {
     const send = (event: ServerEvent): void => {
       if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(event));
     };
+    // Counted before anything is built: a refused session costs one event and a close.
+    const admission = sessionLimits.admit(request.auth?.keyId ?? 'none');
+    if (!admission.ok) {
+      send({ type: 'error', code: 'too-many-sessions', message: admission.message, retryable: true });
+      socket.on('error', () => socket.terminate());
+      socket.close(tooManySessionsCloseCode, 'too many sessions');
+      return;
+    }
     const session = createVoiceSession({
       runtime,
       send,
@@ -109,6 +124,7 @@ export function registerTalkRoute(app: FastifyInstance, options: TalkRouteOption
     });
     const end = (): Promise<void> => {
       if (!open.delete(socket)) return Promise.resolve();
+      admission.release();
       clearTimeout(sessionTimer);
       metrics.sessionClosed();
       const closed = session.close().finally(() => closing.delete(closed));
@@ -121,6 +137,7 @@ export function registerTalkRoute(app: FastifyInstance, options: TalkRouteOption
   });
 
   return {
+    openSessions: (keyId) => sessionLimits.openSessions(keyId),
     async closeSessions() {
       await Promise.allSettled([...open.values()].map((end) => end()));
       await Promise.allSettled([...closing]);
