@@ -41,7 +41,7 @@ const town = "[A-Z][\\w'.-]*(?:\\s+[A-Z][\\w'.-]*)?";
 const postCode = '(?:\\d{3}\\s?\\d{3}|\\d{5}(?:-\\d{4})?|[A-Z]{1,2}\\d[A-Z\\d]?\\s?\\d[A-Z]{2})';
 const postalAddress = new RegExp(
   [
-    '(?:\\b(?:Flat|Apt\\.?|Apartment|Unit|Suite|House|Door)\\s+(?:No\\.?\\s*)?[\\w/-]+,?\\s+)?',
+    '(?:\\b(?:Flat|Apt\\.?|Apartment|Unit|Suite|House|Door|Plot|Block)\\s+(?:No\\.?\\s*)?[\\w/-]+,?\\s+)?',
     '\\b\\d{1,5}[A-Za-z]?(?:[/-]\\d{1,5})?,?\\s+',
     "(?:[A-Z0-9][\\w'.-]*\\s+){0,4}",
     `(?:${streetWords})\\b`,
@@ -134,5 +134,6 @@ function isPhoneNumber(candidate: string): boolean {
   // Two years side by side ("2019 2020") are not a phone.
   if (/^(?:19|20)\d\d[\s-](?:19|20)\d\d$/.test(candidate)) return false;
   // An unbroken run with no "+" is as likely an account or order number; phones that short are written with a prefix.
-  return candidate.startsWith('+') || candidate.startsWith('(') || /[\s.-]/.test(candidate) || digits.length >= 10;
+  // Unbroken, no phone starts with 1 (NANP area codes, Indian mobiles and UK numbers cannot): that is a Unix time.
+  return candidate.startsWith('+') || candidate.startsWith('(') || /[\s.-]/.test(candidate) || (digits.length >= 10 && !candidate.startsWith('1'));
 }

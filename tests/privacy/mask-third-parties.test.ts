@@ -14,6 +14,7 @@ const masked: [string, string, string][] = [
   // [sentence, the detail that must go, the placeholder]
   ['Call Anil on +91 98400 12345 after six.', '98400 12345', '[phone]'],
   ['Her mobile is 098400 12345.', '098400 12345', '[phone]'],
+  ['Or just 9840012345 on WhatsApp.', '9840012345', '[phone]'],
   ['Ring Tom at +44 20 7946 0958 tomorrow.', '7946 0958', '[phone]'],
   ['The London office is 020 7946 0958.', '020 7946 0958', '[phone]'],
   ['US desk: +1 (415) 555-0132.', '555-0132', '[phone]'],
@@ -27,6 +28,7 @@ const masked: [string, string, string][] = [
   ['Anil lives at 14 Gandhi Nagar, Chennai 600017 now.', 'Gandhi Nagar', '[address]'],
   ['Send it to Flat 4B, 17 MG Road, Bengaluru 560001 please.', 'MG Road', '[address]'],
   ['Ravi moved to 4/17, Anna Salai last year.', 'Anna Salai', '[address]'],
+  ['Plot 14, Industrial Estate Road, Guindy, Chennai 600 032', 'Plot 14', '[address]'],
   ['The flat is 221B Baker Street, London NW1 6XE.', 'Baker Street', '[address]'],
   ['His parents are at 10 Elm Grove, Leeds LS6 2AB.', 'Elm Grove', '[address]'],
   ['Post it to 1600 Pennsylvania Avenue NW, Washington, DC 20500.', 'Pennsylvania', '[address]'],
@@ -54,6 +56,7 @@ const unchanged = [
   'It cost $1,250.00, or Rs. 45,000 with the crane.',
   'Order #112-4567890-1234567 arrived; invoice INV-2023-0042 too.',
   'Order number 58213907 was shipped.',
+  'Saved at 1741448040 (Unix time) in 1741099500.M1P4242.kaveri-laptop.',
   'Drawing 4471-B rev 3, sheet 12 of 40.',
   'On 2025-03-04 and 04/03/2025 we met.',
   'Load is 4.5 kN/m2 over 12.5 m spans.',
