@@ -6,7 +6,7 @@
  * up, so the first use in each process also removes the folders of dead processes.
  */
 import { randomBytes } from 'node:crypto';
-import { accessSync, chmodSync, constants, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { accessSync, chmodSync, constants, mkdirSync, readdirSync, rmSync, statfsSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { isProcessAlive } from './process-alive.js';
@@ -14,11 +14,15 @@ import { isProcessAlive } from './process-alive.js';
 const folders = new Map<string, string>();
 let exitHookInstalled = false;
 
-/** Where the folders go: tmpfs when it is there and writable, else the OS temp folder. */
+/** A biased speech model is ~7 MB; Docker's default /dev/shm is 64 MB, too little to count on. */
+const minimumTmpfsBytes = 256 * 1024 ** 2;
+
+/** Where the folders go: tmpfs when it is there, writable and roomy, else the OS temp folder. */
 export function privateTemporaryRoot(): string {
   try {
     accessSync('/dev/shm', constants.W_OK | constants.X_OK);
-    if (statSync('/dev/shm').isDirectory()) return '/dev/shm';
+    const space = statfsSync('/dev/shm');
+    if (statSync('/dev/shm').isDirectory() && space.bavail * space.bsize >= minimumTmpfsBytes) return '/dev/shm';
   } catch {
     // No tmpfs here (macOS, some containers): the OS temp folder, still 0700.
   }
