@@ -2,7 +2,7 @@
  * Issue #13 ("Trust"), session limits on a real server over loopback WebSockets: per API key
  * (its session tokens included) and in all, refused with close code 1013 and an `error` event
  * naming the setting; and what a session holds is let go when it ends (an idle session never
- * loads a VAD; one that heard audio closes its VAD).
+ * loads a VAD; VADs are shared through a pool, reused, and closed with the server).
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -82,16 +82,26 @@ describe('WebSocket session limits (issue #13)', () => {
     await Promise.all(again.map((client) => client.close()));
   });
 
-  test('idle sessions load no VAD, and a session that heard audio closes its VAD when it ends', async () => {
+  test('idle sessions load no VAD; a VAD given back is reused by the next session, and closed with the server', async () => {
+    const waitUntil = async (done: () => boolean): Promise<void> => {
+      for (let waited = 0; !done() && waited < 10_000; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
+    };
     const before = { ...vads };
     const idle = [await started(server.key), await started(server.key)];
     assert.equal(vads.created, before.created, 'a session that has sent no audio holds no VAD');
     const talking = await started(server.key);
     talking.sendAudio(new Int16Array(1600));
-    for (let waited = 0; vads.created === before.created && waited < 10_000; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
+    await waitUntil(() => vads.created > before.created);
     assert.equal(vads.created, before.created + 1);
     await Promise.all([...idle, talking].map((client) => client.close()));
-    for (let waited = 0; vads.closed < vads.created && waited < 10_000; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
-    assert.equal(vads.closed, vads.created, 'every VAD made is closed');
+    // The next session that opens its mic gets the same model back (reset), not a new ~10 MB ONNX session.
+    const next = await started(server.key);
+    next.sendAudio(new Int16Array(1600));
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    assert.equal(vads.created, before.created + 1, 'the released VAD was reused');
+    await next.close();
+    await server.app.close();
+    await waitUntil(() => vads.closed === vads.created);
+    assert.equal(vads.closed, vads.created, 'every VAD made is closed when the server closes');
   });
 });

@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import type { WebSocket } from 'ws';
 import { encodeAudioFrame, parseClientMessage, type ServerEvent } from '../../events.js';
 import type { PersonaRuntime } from '../../voice/persona-runtime.js';
+import { createVadPool, type VadPool } from '../../voice/vad-pool.js';
 import { createVoiceSession } from '../../voice/voice-session.js';
 import { personaAllowed } from '../auth/request-auth.js';
 import type { PersonaMetrics } from '../metrics/persona-metrics.js';
@@ -24,6 +25,8 @@ export const tooManySessionsCloseCode = 1013;
 export interface TalkRoute {
   /** Sessions open now (all keys, or one). */
   openSessions(keyId?: string): number;
+  /** The VADs the sessions share. */
+  readonly vads: VadPool;
   /** Ends every open session and waits until each has let go of its VAD and its turn. */
   closeSessions(): Promise<void>;
 }
@@ -34,6 +37,8 @@ export function registerTalkRoute(app: FastifyInstance, options: TalkRouteOption
   const open = new Map<WebSocket, () => Promise<void>>();
   const closing = new Set<Promise<void>>();
   const sessionLimits = createSessionLimits(limits);
+  // As many VADs may be kept as sessions may be open: memory onnxruntime would not give back anyway, reused instead of grown.
+  const vads = createVadPool(() => runtime.createVad(), { maxIdle: limits.maxSessions });
 
   app.get('/v1/talk', { websocket: true }, (socket: WebSocket, request) => {
     const send = (event: ServerEvent): void => {
@@ -68,6 +73,7 @@ export function registerTalkRoute(app: FastifyInstance, options: TalkRouteOption
         });
       },
       onTtsFallback: () => metrics.ttsFallback(),
+      acquireVad: () => vads.acquire(),
     });
     metrics.sessionOpened();
     const limiter = createRateLimiter(limits.maxMessagesPerSecond);
@@ -138,9 +144,11 @@ export function registerTalkRoute(app: FastifyInstance, options: TalkRouteOption
 
   return {
     openSessions: (keyId) => sessionLimits.openSessions(keyId),
+    vads,
     async closeSessions() {
       await Promise.allSettled([...open.values()].map((end) => end()));
       await Promise.allSettled([...closing]);
+      await vads.close();
     },
   };
 }
