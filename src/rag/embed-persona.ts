@@ -27,6 +27,7 @@ export async function embedPersona(
   try {
     const result = await runEmbedding({
       database: store.database,
+      personaId: persona,
       chunks: retrieval.chunks,
       embedder: retrieval.embedder,
       collection: retrieval.collection,

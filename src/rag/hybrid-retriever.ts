@@ -44,7 +44,11 @@ export interface SearchOptions {
 export interface HybridRetrieverParts {
   chunks: readonly CatalogChunk[];
   lexical: Bm25Index;
-  dense?: { embedder: Embedder; collection: VectorCollection; coverage: number };
+  /**
+   * `embeddedIds`: the chunks whose vector is current. A vector outside it (a forgotten
+   * chunk not yet deleted from Chroma, a changed text not yet re-embedded) is never used.
+   */
+  dense?: { embedder: Embedder; collection: VectorCollection; coverage: number; embeddedIds?: ReadonlySet<number> };
   /** How many candidates each side contributes before fusion. */
   candidates?: number;
   /**
@@ -75,6 +79,7 @@ export function createHybridRetriever(parts: HybridRetrieverParts): HybridRetrie
       for (const match of matches) {
         const chunk = byId.get(chunkIdOf(match.id));
         if (!chunk || !matchesFilter(chunk, options.filter)) continue;
+        if (parts.dense?.embeddedIds && !parts.dense.embeddedIds.has(chunk.id)) continue;
         ids.push(chunk.id);
         similarity.set(chunk.id, match.score);
       }

@@ -14,7 +14,7 @@ import { installMetrics } from './metrics/install-metrics.js';
 import { installJsonBodyParser } from './json-body-parser.js';
 import { HttpError, statusOf } from './request-persona.js';
 import { createBatchQueue } from '../batch/create-batch-queue.js';
-import { turnExists } from '../store/conversation-repository.js';
+import { turnFingerprint } from '../store/conversation-repository.js';
 import { registerBatchRoutes } from './routes/batch-route.js';
 import { registerChatCompletionsRoute } from './routes/chat-completions-route.js';
 import { registerFeedbackRoute } from './routes/feedback-route.js';
@@ -50,7 +50,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(multipart, { limits: { fileSize: options.maxUploadBytes ?? 25 * 1024 * 1024, files: 1, fields: 10 } });
 
   // An answer's audio goes with its turn, which `persona forget` deletes when it quoted the forgotten source.
-  const audioStore = createAudioStore({ turnExists: (turnId) => turnExists(runtime.store.database, turnId) });
+  const audioStore = createAudioStore({ turnFingerprint: (turnId) => turnFingerprint(runtime.store.database, turnId) });
   registerHealthRoute(app, runtime);
   const talk = registerTalkRoute(app, { runtime, metrics });
   registerInteractRoutes(app, { runtime, audioStore, metrics });

@@ -12,19 +12,24 @@ export interface StoredAudio {
   sampleRate: number;
   /** The stored conversation turn this audio speaks. */
   turnId?: number;
+  /** What `turnFingerprint` said of that turn when the audio was made. */
+  turnFingerprint?: string;
   createdAt: number;
 }
 
 export interface AudioStore {
-  put(audio: Omit<StoredAudio, 'createdAt'>): string;
+  put(audio: Omit<StoredAudio, 'createdAt' | 'turnFingerprint'>): string;
   get(id: string): StoredAudio | undefined;
 }
 
 export interface AudioStoreOptions {
   maxEntries?: number;
   maxAgeMs?: number;
-  /** Whether a turn is still in the store (false once a source it quoted was forgotten). */
-  turnExists?: (turnId: number) => boolean;
+  /**
+   * The stored turn's identity (undefined once it is deleted, as when a source it quoted is
+   * forgotten). Not its id alone: SQLite gives a deleted last row's id to the next turn.
+   */
+  turnFingerprint?: (turnId: number) => string | undefined;
 }
 
 export function createAudioStore(options: AudioStoreOptions = {}): AudioStore {
@@ -40,14 +45,15 @@ export function createAudioStore(options: AudioStoreOptions = {}): AudioStore {
   return {
     put(audio) {
       const id = crypto.randomUUID();
-      entries.set(id, { ...audio, createdAt: Date.now() });
+      const turnFingerprint = audio.turnId !== undefined ? options.turnFingerprint?.(audio.turnId) : undefined;
+      entries.set(id, { ...audio, turnFingerprint, createdAt: Date.now() });
       prune();
       return id;
     },
     get(id) {
       prune();
       const audio = entries.get(id);
-      if (audio?.turnId !== undefined && options.turnExists && !options.turnExists(audio.turnId)) {
+      if (audio?.turnFingerprint !== undefined && options.turnFingerprint?.(audio.turnId!) !== audio.turnFingerprint) {
         entries.delete(id);
         return undefined;
       }

@@ -39,6 +39,16 @@ export function conversationExists(database: SqliteDatabase, conversationId: str
   return database.prepare('SELECT 1 FROM conversations WHERE id = ? AND persona_id = ?').get(conversationId, personaId) !== undefined;
 }
 
+/**
+ * Which stored turn has this id now (its conversation and time), or undefined once it is
+ * deleted (`persona forget` deletes the answers that quoted a forgotten source). Compared
+ * rather than the id alone: SQLite gives a deleted last row's id to the next turn.
+ */
+export function turnFingerprint(database: SqliteDatabase, turnId: number): string | undefined {
+  const row = database.prepare('SELECT conversation_id, created_at FROM conversation_turns WHERE id = ?').get(turnId) as { conversation_id: string; created_at: string } | undefined;
+  return row ? `${row.conversation_id} ${row.created_at}` : undefined;
+}
+
 export function endConversation(database: SqliteDatabase, conversationId: string): void {
   database.prepare('UPDATE conversations SET ended_at = ? WHERE id = ?').run(new Date().toISOString(), conversationId);
 }

@@ -246,4 +246,74 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 7,
+    name: 'embedding records scoped by persona; a change stamp per persona for running servers',
+    sql: `
+      -- Records were keyed by embedder alone, so one persona's run took every other persona's
+      -- records for stale vectors. Now they belong to a persona as well.
+      CREATE TABLE embedded_chunks_by_persona (
+        persona_id TEXT NOT NULL,
+        embedder_id TEXT NOT NULL,
+        chunk_id INTEGER NOT NULL,   -- no foreign key on purpose: a row outliving its chunk marks a vector to delete
+        text_hash TEXT NOT NULL,
+        embedded_at TEXT NOT NULL,
+        PRIMARY KEY (persona_id, embedder_id, chunk_id)
+      );
+      INSERT INTO embedded_chunks_by_persona
+        SELECT chunks.persona_id, old.embedder_id, old.chunk_id, old.text_hash, old.embedded_at
+        FROM embedded_chunks AS old JOIN chunks ON chunks.id = old.chunk_id;
+      -- A record whose chunk is gone names no persona: every persona deletes that id from its own collection.
+      INSERT INTO embedded_chunks_by_persona
+        SELECT personas.id, old.embedder_id, old.chunk_id, old.text_hash, old.embedded_at
+        FROM embedded_chunks AS old CROSS JOIN personas
+        WHERE NOT EXISTS (SELECT 1 FROM chunks WHERE chunks.id = old.chunk_id);
+      DROP TABLE embedded_chunks;
+      ALTER TABLE embedded_chunks_by_persona RENAME TO embedded_chunks;
+
+      -- Bumped by triggers on every write that changes what a persona's retrieval or speech bias
+      -- sees, whichever process writes it: a running server compares it on each search.
+      CREATE TABLE persona_changes (
+        persona_id TEXT PRIMARY KEY,
+        content_generation INTEGER NOT NULL DEFAULT 0,    -- chunks, interviews, identities
+        embedding_generation INTEGER NOT NULL DEFAULT 0   -- embedding records
+      );
+      INSERT INTO persona_changes (persona_id) SELECT id FROM personas;
+
+      CREATE TRIGGER chunks_insert_stamp AFTER INSERT ON chunks BEGIN
+        INSERT INTO persona_changes (persona_id, content_generation) VALUES (NEW.persona_id, 1)
+          ON CONFLICT (persona_id) DO UPDATE SET content_generation = content_generation + 1;
+      END;
+      CREATE TRIGGER chunks_delete_stamp AFTER DELETE ON chunks BEGIN
+        INSERT INTO persona_changes (persona_id, content_generation) VALUES (OLD.persona_id, 1)
+          ON CONFLICT (persona_id) DO UPDATE SET content_generation = content_generation + 1;
+      END;
+      CREATE TRIGGER chunks_update_stamp AFTER UPDATE ON chunks BEGIN
+        INSERT INTO persona_changes (persona_id, content_generation) VALUES (NEW.persona_id, 1)
+          ON CONFLICT (persona_id) DO UPDATE SET content_generation = content_generation + 1;
+        INSERT INTO persona_changes (persona_id, content_generation) VALUES (OLD.persona_id, 1)
+          ON CONFLICT (persona_id) DO UPDATE SET content_generation = content_generation + 1;
+      END;
+      CREATE TRIGGER interviews_insert_stamp AFTER INSERT ON interviews BEGIN
+        INSERT INTO persona_changes (persona_id, content_generation) VALUES (NEW.persona_id, 1)
+          ON CONFLICT (persona_id) DO UPDATE SET content_generation = content_generation + 1;
+      END;
+      CREATE TRIGGER interviews_delete_stamp AFTER DELETE ON interviews BEGIN
+        INSERT INTO persona_changes (persona_id, content_generation) VALUES (OLD.persona_id, 1)
+          ON CONFLICT (persona_id) DO UPDATE SET content_generation = content_generation + 1;
+      END;
+      CREATE TRIGGER personas_update_stamp AFTER UPDATE ON personas BEGIN
+        INSERT INTO persona_changes (persona_id, content_generation) VALUES (NEW.id, 1)
+          ON CONFLICT (persona_id) DO UPDATE SET content_generation = content_generation + 1;
+      END;
+      CREATE TRIGGER embedded_chunks_insert_stamp AFTER INSERT ON embedded_chunks BEGIN
+        INSERT INTO persona_changes (persona_id, embedding_generation) VALUES (NEW.persona_id, 1)
+          ON CONFLICT (persona_id) DO UPDATE SET embedding_generation = embedding_generation + 1;
+      END;
+      CREATE TRIGGER embedded_chunks_delete_stamp AFTER DELETE ON embedded_chunks BEGIN
+        INSERT INTO persona_changes (persona_id, embedding_generation) VALUES (OLD.persona_id, 1)
+          ON CONFLICT (persona_id) DO UPDATE SET embedding_generation = embedding_generation + 1;
+      END;
+    `,
+  },
 ];

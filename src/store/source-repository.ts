@@ -87,10 +87,24 @@ export function detachSourceItems(database: SqliteDatabase, sourceId: number): v
   );
 }
 
+/**
+ * Removes the source with its items, and the persona's remembered answers that cited it:
+ * earlier conversations go into later prompts, so an answer quoting a forgotten source
+ * would otherwise be spoken again (their feedback goes with them).
+ */
 export function forgetSource(database: SqliteDatabase, sourceId: number): void {
   database.transaction(() => {
+    const source = database.prepare('SELECT persona_id, path FROM sources WHERE id = ?').get(sourceId) as { persona_id: string; path: string } | undefined;
     detachSourceItems(database, sourceId);
     database.prepare('DELETE FROM sources WHERE id = ?').run(sourceId);
+    if (!source) return;
+    database
+      .prepare(
+        `DELETE FROM conversation_turns
+         WHERE conversation_id IN (SELECT id FROM conversations WHERE persona_id = ?)
+           AND EXISTS (SELECT 1 FROM json_each(conversation_turns.sources) WHERE json_extract(json_each.value, '$.source') = ?)`,
+      )
+      .run(source.persona_id, source.path);
   })();
 }
 
@@ -105,3 +119,4 @@ export function listSources(database: SqliteDatabase, personaId?: string): Sourc
     .all({ personaId: personaId ?? null }) as (SourceRecordRow & { chunk_count: number })[];
   return rows.map((row) => ({ ...toSourceRow(row), chunkCount: row.chunk_count }));
 }
+

@@ -9,6 +9,7 @@ import { openAdapterVault, type AdapterVault } from '../llm/adapter-vault.js';
 import { chooseEngineName, createEngine } from '../llm/create-engine.js';
 import type { LlmEngine } from '../llm/llm-engine.js';
 import { openRetrieval, requirePersona, type Retrieval } from '../rag/open-retrieval.js';
+import { readPersonaChangeStamp } from '../store/persona-change-stamp.js';
 import { openStore, type Store } from '../store/store.js';
 import { createSttEngine } from '../stt/create-stt-engine.js';
 import { loadPersonaBias } from '../stt/persona-bias.js';
@@ -75,7 +76,23 @@ export async function openPersonaRuntime(config: Config, overrides: RuntimeOverr
         // The model is loaded once for every persona; only recall, which searches a persona's own corpus, is per persona.
         const engine =
           llmName === 'recall' ? await createEngine(config, 'recall', retrieval.retriever) : await (sharedEngine ??= createEngine(config, llmName, retrieval.retriever));
-        return { persona, retrieval, engine, bias: loadPersonaBias(store, persona) };
+        // The bias is rebuilt when the persona's text changes (ingest, forget, another process's
+        // included), so a forgotten source stops steering recognition too.
+        let bias = loadPersonaBias(store, persona);
+        let biasStamp = readPersonaChangeStamp(store.database, persona).content;
+        return {
+          persona,
+          retrieval,
+          engine,
+          get bias() {
+            const stamp = readPersonaChangeStamp(store.database, persona).content;
+            if (stamp !== biasStamp) {
+              bias = loadPersonaBias(store, persona);
+              biasStamp = stamp;
+            }
+            return bias;
+          },
+        };
       } catch (error) {
         await retrieval.close();
         throw error;

@@ -45,6 +45,7 @@ test('embedding is incremental and resumes after an interruption', { timeout: 30
     await assert.rejects(
       runEmbedding({
         database: store.database,
+        personaId: 'meera',
         chunks: retrieval.chunks,
         embedder: retrieval.embedder,
         collection: retrieval.collection,
@@ -56,11 +57,11 @@ test('embedding is incremental and resumes after an interruption', { timeout: 30
       }),
       /stopped on purpose/,
     );
-    const resumed = await runEmbedding({ database: store.database, chunks: retrieval.chunks, embedder: retrieval.embedder, collection: retrieval.collection });
+    const resumed = await runEmbedding({ database: store.database, personaId: 'meera', chunks: retrieval.chunks, embedder: retrieval.embedder, collection: retrieval.collection });
     assert.equal(resumed.alreadyEmbedded, 16);
     assert.equal(resumed.embedded, total - 16);
     assert.equal(await retrieval.collection.count(), total);
-    const again = await runEmbedding({ database: store.database, chunks: retrieval.chunks, embedder: retrieval.embedder, collection: retrieval.collection });
+    const again = await runEmbedding({ database: store.database, personaId: 'meera', chunks: retrieval.chunks, embedder: retrieval.embedder, collection: retrieval.collection });
     assert.deepEqual(again, { embedded: 0, alreadyEmbedded: total, deleted: 0 });
   });
 });
@@ -110,7 +111,7 @@ test('forgetting a source removes its vectors on the next embedding run', { time
   const source = listSources(store.database, 'meera').find((row) => row.path.endsWith('answers.interview.json'))!;
   forgetSource(store.database, source.id);
   await withRetrieval(async (retrieval) => {
-    const result = await runEmbedding({ database: store.database, chunks: retrieval.chunks, embedder: retrieval.embedder, collection: retrieval.collection });
+    const result = await runEmbedding({ database: store.database, personaId: 'meera', chunks: retrieval.chunks, embedder: retrieval.embedder, collection: retrieval.collection });
     assert.equal(result.deleted, source.chunkCount);
     assert.equal(await retrieval.collection.count(), retrieval.chunks.length);
     const { hits } = await retrieval.retriever.search('rope bridge in a school textbook', { k: 5 });

@@ -27,7 +27,7 @@ before(async () => {
   await ingestSamplePersona(store);
   const embedding = await openRetrieval(config, store, 'meera');
   try {
-    await runEmbedding({ database: store.database, chunks: embedding.chunks, embedder: embedding.embedder, collection: embedding.collection });
+    await runEmbedding({ database: store.database, personaId: 'meera', chunks: embedding.chunks, embedder: embedding.embedder, collection: embedding.collection });
   } finally {
     await embedding.close();
   }
