@@ -7,7 +7,7 @@
  * with a pruned general model (see biased-language-model.ts), cached by content hash.
  */
 import { createHash } from 'node:crypto';
-import { constants } from 'node:fs';
+import { constants, rmSync } from 'node:fs';
 import { access } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -149,12 +149,33 @@ export function createPocketsphinxEngine(options: PocketsphinxEngineOptions = {}
     let build = building.get(key);
     if (!build) {
       // Not tied to one caller's signal: the model is cached for every later session, so it is finished even if this caller leaves.
-      build = buildModel(bias).finally(() => building.delete(key));
+      build = buildModel(bias)
+        .then((model) => {
+          if (bias.persona !== undefined) replaceLatest(bias.persona, model);
+          return model;
+        })
+        .finally(() => building.delete(key));
       building.set(key, build);
     }
     if (!signal) return build;
     signal.throwIfAborted();
     return Promise.race([build, new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true }))]);
+  };
+  /**
+   * A persona's newest model, by persona. When its bias changes (new mail ingested, a source
+   * forgotten) the one it replaces is deleted at once, with any idle decoder loaded from it:
+   * corpus words do not linger in memory-backed files until the process ends. A session still
+   * holding the old bias gets its model rebuilt (the files are checked on every use).
+   */
+  const latestByPersona = new Map<string, BiasedModel>();
+  const replaceLatest = (persona: string, model: BiasedModel): void => {
+    const previous = latestByPersona.get(persona);
+    latestByPersona.set(persona, model);
+    if (!previous || previous.key === model.key) return;
+    const stale = keyOf({ binary, acousticModel, dictionary: previous.dictionaryFile, languageModel: previous.languageModelFile, extraArguments });
+    warm.get(stale)?.kill();
+    warm.delete(stale);
+    for (const file of [previous.languageModelFile, previous.dictionaryFile, previous.languageModelFile.replace(/\.arpa$/, '.json')]) rmSync(file, { force: true });
   };
   const buildModel = (bias: SttBias): Promise<BiasedModel> =>
     buildBiasedModel(

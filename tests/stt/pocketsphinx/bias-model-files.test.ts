@@ -57,6 +57,19 @@ test('the speech-recognition bias caches hold nothing of the corpus in plaintext
   assert.ok(existsSync(rebuilt.languageModelFile));
 });
 
+test('a persona\'s stale bias model is deleted when its bias changes, and rebuilt if still asked for', { timeout: 120_000 }, async (context) => {
+  const engine = createPocketsphinxEngine({ cacheFolder: temporaryFolder(context) });
+  context.after(() => engine.close());
+  const before = await engine.biasedModel({ phrases, persona: 'lakshmi' });
+  const after = await engine.biasedModel({ phrases: [...phrases, 'Lakshmi met Anika at the Adyar creek.'], persona: 'lakshmi' });
+  assert.notEqual(before.key, after.key);
+  assert.ok(!existsSync(before.languageModelFile) && !existsSync(before.dictionaryFile), 'the superseded model is gone');
+  assert.ok(existsSync(after.languageModelFile));
+  // A session still holding the old bias gets its model again.
+  const again = await engine.biasedModel({ phrases, persona: 'lakshmi' });
+  assert.ok(existsSync(again.languageModelFile) && again.key === before.key);
+});
+
 test('the private temporary folder goes at exit, and a killed process\'s goes at the next start', { timeout: 60_000 }, () => {
   const script = (then: string): string[] => [
     '--import',
