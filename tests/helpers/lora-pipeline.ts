@@ -72,7 +72,7 @@ export async function buildLoraPipeline(folder: string, log: (line: string) => v
   await step('train lora on cpu', () =>
     runPython([path.join(trainScript, 'train_lora.py'), '--data', files.dataset, '--base', files.huggingFaceModel, '--out', files.peftAdapter, ...cpuTraining], {
       env: { TOKENIZERS_PARALLELISM: 'false' },
-      timeoutMs: 600_000,
+      timeoutMs: 900_000,
     }),
   );
   const adapterId = 'meera-lora';
@@ -182,6 +182,8 @@ export function trainingPerplexity(pipeline: LoraPipeline, limit: number): Perpl
     pipeline.home,
     ['eval', 'style', '--persona', 'meera', '--engine', 'llama', '--adapter', pipeline.adapterId, '--split', 'train', '--limit', String(limit), '--max-tokens', '4', '--json', '--out', path.join(pipeline.folder, 'style-report')],
     pipeline.environment,
+    // Each reply token's scoring reads a 128,256-entry distribution: tens of seconds on a loaded 2-core machine.
+    600_000,
   );
   check(run, 'persona eval style');
   const report = JSON.parse(run.stdout) as { examples: number; perplexity: { base: number; adapter: number } };

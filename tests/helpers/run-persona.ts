@@ -10,11 +10,11 @@ export interface PersonaRun {
   stderr: string;
 }
 
-export function runPersona(home: string, args: string[], environment: Record<string, string> = {}): PersonaRun {
+export function runPersona(home: string, args: string[], environment: Record<string, string> = {}, timeoutMs = 120_000): PersonaRun {
   const result = spawnSync(process.execPath, [personaCommand, ...args], {
     env: { ...process.env, PERSONA_HOME: home, ...environment },
     encoding: 'utf8',
-    timeout: 120_000,
+    timeout: timeoutMs,
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
