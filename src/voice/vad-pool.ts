@@ -11,8 +11,12 @@
 import type { SileroVad } from '../stt/vad/silero-vad.js';
 
 export interface VadPool {
-  /** A VAD for one stream; its `close()` gives it back (reset) rather than releasing the model. */
-  acquire(): Promise<SileroVad>;
+  /**
+   * A VAD for one stream; its `close()` gives it back (reset) rather than releasing the model.
+   * A session that ends while it waits for one (`signal`) makes none: a burst of sessions that
+   * came and went must not leave a queue of models being built for nobody.
+   */
+  acquire(signal?: AbortSignal): Promise<SileroVad>;
   /** VADs made so far / waiting in the pool (for tests and the soak bench). */
   readonly created: number;
   readonly idle: number;
@@ -26,13 +30,18 @@ export function createVadPool(create: () => Promise<SileroVad>, options: { maxId
   let closed = false;
   let making: Promise<unknown> = Promise.resolve();
 
-  const make = (): Promise<SileroVad> => {
-    const next = making.then(() => create());
-    making = next.catch(() => undefined);
-    return next.then((vad) => {
+  const make = (signal: AbortSignal | undefined): Promise<SileroVad> => {
+    const next = making.then(async () => {
+      signal?.throwIfAborted();
+      // One may have been given back while this request waited its turn.
+      const pooled = idle.pop();
+      if (pooled) return pooled;
+      const vad = await create();
       created++;
       return vad;
     });
+    making = next.catch(() => undefined);
+    return next;
   };
 
   const lease = (vad: SileroVad): SileroVad => {
@@ -56,9 +65,9 @@ export function createVadPool(create: () => Promise<SileroVad>, options: { maxId
   };
 
   return {
-    async acquire() {
+    async acquire(signal) {
       const pooled = idle.pop();
-      return lease(pooled ?? (await make()));
+      return lease(pooled ?? (await make(signal)));
     },
     get created() {
       return created;

@@ -37,7 +37,7 @@ export interface VoiceSessionOptions {
   onTurn?(report: TurnReport): void;
   onTtsFallback?(): void;
   /** Where the session's VAD comes from: the server shares one pool (see vad-pool.ts); default a fresh one from the runtime. */
-  acquireVad?(): Promise<SileroVad>;
+  acquireVad?(signal: AbortSignal): Promise<SileroVad>;
 }
 
 export interface VoiceSession {
@@ -182,7 +182,7 @@ export function createVoiceSession(options: VoiceSessionOptions): VoiceSession {
     const { signal } = state.controller;
     let endOfSpeech: { at?: number } = {};
     try {
-      const vad = await (options.acquireVad ? options.acquireVad() : runtime.createVad());
+      const vad = await (options.acquireVad ? options.acquireVad(signal) : runtime.createVad());
       state.vad = vad;
       // Closed while the model loaded: stopListening has already waited for nothing, so this loop lets go of it.
       if (signal.aborted) {

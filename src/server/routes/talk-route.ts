@@ -73,7 +73,7 @@ export function registerTalkRoute(app: FastifyInstance, options: TalkRouteOption
         });
       },
       onTtsFallback: () => metrics.ttsFallback(),
-      acquireVad: () => vads.acquire(),
+      acquireVad: (signal) => vads.acquire(signal),
     });
     metrics.sessionOpened();
     const limiter = createRateLimiter(limits.maxMessagesPerSecond);
