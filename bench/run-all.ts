@@ -14,6 +14,7 @@ const benchmarks: [string, ...string[]][] = [
   ['lora-pipeline.ts'],
   ['stt-wer.ts'],
   ['voice-latency.ts'],
+  ['sessions-soak.ts'],
   ['batch-throughput.ts'],
 ];
 
