@@ -92,6 +92,14 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
   return summary;
 }
 
+/** A file the walk listed can be deleted or made unreadable before the run reaches it. */
+function describeFileError(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'ENOENT') return 'the file disappeared during the run';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  return describeError(error);
+}
+
 type FileOutcome = { kind: 'ingested' | 'unchanged' } | { kind: 'skipped'; reason: string };
 
 interface FileContext extends IngestOptions {
@@ -113,12 +121,18 @@ async function ingestFile(file: InputFile, context: FileContext): Promise<FileOu
   try {
     choice = await chooseReader(file.path, context.limits);
   } catch (error) {
-    return { kind: 'skipped', reason: describeError(error) };
+    return { kind: 'skipped', reason: describeFileError(error) };
   }
   if ('skip' in choice) return { kind: 'skipped', reason: choice.skip };
   if (file.size === 0) return { kind: 'skipped', reason: 'empty file' };
 
-  const contentHash = await hashFile(file.path, context.signal);
+  let contentHash: string;
+  try {
+    contentHash = await hashFile(file.path, context.signal);
+  } catch (error) {
+    if (context.signal?.aborted) throw context.signal.reason;
+    return { kind: 'skipped', reason: describeFileError(error) };
+  }
   if (existing && sameAttribution && existing.contentHash === contentHash) {
     touchSource(database, existing.id, modifiedAt);
     return { kind: 'unchanged' };
@@ -152,7 +166,7 @@ async function ingestFile(file: InputFile, context: FileContext): Promise<FileOu
       return { kind: 'skipped', reason: (guard.signal.reason as StallError).message };
     }
     if (error instanceof InputError) return { kind: 'skipped', reason: error.reason };
-    return { kind: 'skipped', reason: describeError(error) };
+    return { kind: 'skipped', reason: describeFileError(error) };
   } finally {
     guard.dispose();
   }

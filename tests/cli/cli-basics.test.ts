@@ -86,9 +86,11 @@ test('ingest, sources and forget work together; --strict fails on skips; bad pat
   assert.equal(unknown.status, 1);
   assert.match(unknown.stderr, /No ingested source matches .*nothing-here\.eml/);
 
+  // Nothing given could be read: a failed run (issue 13), with the summary still printed.
   const missing = runPersona(home, ['ingest', path.join(folder, 'missing-folder'), '--json', '--no-embed']);
-  assert.equal(missing.status, 0);
+  assert.equal(missing.status, 1);
   assert.match(missing.stdout, /no such file or folder/);
+  assert.match(missing.stderr, /nothing could be read: .*missing-folder: no such file or folder/);
 });
 
 test('a bad configuration is refused naming the setting', (context) => {

@@ -71,6 +71,11 @@ export function registerIngestCommand(program: Command): void {
         }
       }
       if (flags.strict && (summary.skipped.length > 0 || summary.skippedRecords.length > 0)) process.exitCode = 1;
+      // Skipping some files is normal; reading none of what was given is a failed run.
+      if (summary.files.ingested + summary.files.unchanged === 0 && summary.skipped.length > 0) {
+        process.stderr.write(`persona: nothing could be read: ${summary.skipped.map((skipped) => `${skipped.path}: ${skipped.reason}`).join('; ')}\n`);
+        process.exitCode = 1;
+      }
     });
 }
 
