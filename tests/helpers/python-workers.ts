@@ -9,9 +9,11 @@ import { existsSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import type { TestContext } from 'node:test';
+import { workersFolder } from '../../src/gpu-workers/workers-python.js';
 
-export const repositoryRoot = path.resolve(import.meta.dirname, '../..');
-export const workersPython = path.join(repositoryRoot, 'workers/.venv/bin/python');
+export const repositoryRoot = path.resolve(workersFolder, '..');
+/** The venv's interpreter as the product finds it (PERSONA_WORKERS_PYTHON aside). */
+export const workersPython = path.join(workersFolder, '.venv/bin/python');
 
 /** True when the venv is there; otherwise skips the test (or throws under CI). */
 export function pythonWorkersReady(context: TestContext): boolean {

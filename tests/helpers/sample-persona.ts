@@ -8,11 +8,16 @@ export const samplePersonaFolder = path.resolve('examples/meera-krishnan');
 export const samplePersonaAuthors = ['meera@kaveri-bridgeworks.example', 'Meera Krishnan'];
 
 export function ingestSamplePersona(store: Store): Promise<IngestSummary> {
+  return ingestAsSamplePersona(store, [samplePersonaFolder]);
+}
+
+/** Files or folders ingested as the sample persona, with her authors and the tests' usual limits. */
+export function ingestAsSamplePersona(store: Store, inputs: readonly string[]): Promise<IngestSummary> {
   return ingest({
     store,
     persona: 'meera',
     authors: samplePersonaAuthors,
-    inputs: [samplePersonaFolder],
+    inputs,
     chunking: { targetTokens: 500, overlapTokens: 60 },
     limits: { maxFileBytes: 50 * 1024 ** 2, maxUnzippedBytes: 50 * 1024 ** 2 },
     stallTimeoutMs: 60_000,

@@ -9,9 +9,9 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { ingest } from '../../src/ingest/ingest-run.js';
 import { openAdapterVault } from '../../src/llm/adapter-vault.js';
 import { answerQuestion } from '../../src/llm/answer-question.js';
+import type { LlmEngine } from '../../src/llm/llm-engine.js';
 import { createOpenAiEngine } from '../../src/llm/openai/openai-engine.js';
 import { createRecallEngine } from '../../src/llm/recall/recall-engine.js';
 import { personaPassages } from '../../src/persona/profile/persona-sentences.js';
@@ -22,10 +22,12 @@ import { startOpenAiTestServer, streamAnswer, type OpenAiTestServer } from '../l
 import { makeEmail } from '../helpers/make-email.js';
 import { makeTemporaryFolder } from '../helpers/temporary-folder-per-file.js';
 import { testConfig } from '../helpers/test-config.js';
+import { ingestAsSamplePersona } from '../helpers/sample-persona.js';
+import { thirdPartyDetails, thirdPartySecrets } from '../helpers/third-party-letter.js';
 
 const home = makeTemporaryFolder('persona-masked-retrieval-');
 const config = testConfig(home, { PERSONA_OWN_DETAILS: '12 Beach Road, Chennai 600020; +91 44 2811 4400' });
-const secrets = ['98400 12345', 'Gandhi Nagar', '2345 6789 0120', '4111 1111 1111 1111', 'anil.kumar@example.org', 'Lake View Road'];
+const secrets = thirdPartySecrets;
 let store: Store;
 let retrieval: Retrieval;
 let server: OpenAiTestServer;
@@ -40,24 +42,13 @@ before(async () => {
       subject: 'Anil and the school pick-up',
       messageId: 'anil-1@kaveri-bridgeworks.example',
       body: [
-        'Tom, Anil asked me to pass this on about the school pick-up for his daughter.',
-        'Anil is on +91 98400 12345 or anil.kumar@example.org, and they have moved to 14 Gandhi Nagar, Chennai 600017.',
-        'The school pick-up is from Greenwood School, 45 Lake View Road, at 3:30 on weekdays.',
-        'For the school form he gave his Aadhaar, 2345 6789 0120, and paid the fees with card 4111 1111 1111 1111.',
+        ...thirdPartyDetails,
         'If anything changes ring me on +91 44 2811 4400 or drop by 12 Beach Road, Chennai 600020.',
       ].join('\n'),
     }),
   );
   store = openStore(config);
-  await ingest({
-    store,
-    persona: 'meera',
-    authors: ['meera@kaveri-bridgeworks.example', 'Meera Krishnan'],
-    inputs: [mail],
-    chunking: { targetTokens: 500, overlapTokens: 60 },
-    limits: { maxFileBytes: 50 * 1024 ** 2, maxUnzippedBytes: 50 * 1024 ** 2 },
-    stallTimeoutMs: 60_000,
-  });
+  await ingestAsSamplePersona(store, [mail]);
   retrieval = await openRetrieval(config, store, 'meera');
   server = await startOpenAiTestServer();
 });
@@ -82,9 +73,9 @@ test('third parties\' private details are never spoken: retrieval masks them, ke
   assert.ok(text.includes('+91 44 2811 4400') && text.includes('12 Beach Road, Chennai 600020'), 'the persona\'s own details stay');
 });
 
-test('third parties\' private details are never spoken: the recall engine\'s answer and sources', async () => {
-  const engine = createRecallEngine({ search: retrieval.retriever.search, minimumSimilarity: 0 });
-  const answer = await answerQuestion({
+/** The one question both answer-path tests ask, through the real answer path. */
+function askAboutAnil(engine: LlmEngine): ReturnType<typeof answerQuestion> {
+  return answerQuestion({
     store,
     retriever: retrieval.retriever,
     engine,
@@ -93,6 +84,11 @@ test('third parties\' private details are never spoken: the recall engine\'s ans
     conversationId: startConversation(store.database, 'meera', { via: 'test' }),
     question: 'What did Anil say about the school pick-up?',
   });
+}
+
+test('third parties\' private details are never spoken: the recall engine\'s answer and sources', async () => {
+  const engine = createRecallEngine({ search: retrieval.retriever.search, minimumSimilarity: 0 });
+  const answer = await askAboutAnil(engine);
   assert.ok(answer.answer.includes('Anil'), `the recall engine answered from the mail: ${answer.answer}`);
   assertMasked(answer.answer, 'the recall answer');
   assertMasked(JSON.stringify(answer.sources), 'the sources');
@@ -101,15 +97,7 @@ test('third parties\' private details are never spoken: the recall engine\'s ans
 test('third parties\' private details are never spoken: the prompt a model receives', async () => {
   server.respondWith((_request, response) => streamAnswer(response, ['He moved.']));
   const engine = createOpenAiEngine({ baseUrl: server.baseUrl, model: 'test', adapterMode: 'none' });
-  await answerQuestion({
-    store,
-    retriever: retrieval.retriever,
-    engine,
-    vault: openAdapterVault(path.join(home, 'vault')),
-    persona: 'meera',
-    conversationId: startConversation(store.database, 'meera', { via: 'test' }),
-    question: 'What did Anil say about the school pick-up?',
-  });
+  await askAboutAnil(engine);
   await engine.close();
   const prompt = JSON.stringify(server.requests.at(-1)!.body.messages);
   assert.ok(prompt.includes('Greenwood School'), 'the passage reached the prompt');

@@ -8,15 +8,16 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { ingest } from '../../src/ingest/ingest-run.js';
 import { openStore, type Store } from '../../src/store/store.js';
 import { makeEmail } from '../helpers/make-email.js';
 import { makeTemporaryFolder } from '../helpers/temporary-folder-per-file.js';
 import { testConfig } from '../helpers/test-config.js';
 import { startTalkServer, type TalkServer } from './talk-server.js';
+import { ingestAsSamplePersona } from '../helpers/sample-persona.js';
+import { thirdPartyDetails, thirdPartySecrets } from '../helpers/third-party-letter.js';
 
 const home = makeTemporaryFolder('masked-answers');
-const secrets = ['98400 12345', 'anil.kumar@example.org', 'Gandhi Nagar', '2345 6789 0120', '4111 1111 1111 1111', 'Lake View Road'];
+const secrets = thirdPartySecrets;
 let store: Store;
 let server: TalkServer;
 
@@ -29,23 +30,12 @@ before(async () => {
       subject: 'Anil and the school pick-up',
       messageId: 'anil-2@kaveri-bridgeworks.example',
       body: [
-        'Tom, Anil asked me to pass this on about the school pick-up for his daughter.',
-        'Anil is on +91 98400 12345 or anil.kumar@example.org, and they have moved to 14 Gandhi Nagar, Chennai 600017.',
-        'The school pick-up is from Greenwood School, 45 Lake View Road, at 3:30 on weekdays.',
-        'For the school form he gave his Aadhaar, 2345 6789 0120, and paid the fees with card 4111 1111 1111 1111.',
+        ...thirdPartyDetails,
       ].join('\n'),
     }),
   );
   store = openStore(testConfig(home, { PERSONA_VOICES: path.join(home, 'voices') }));
-  await ingest({
-    store,
-    persona: 'meera',
-    authors: ['meera@kaveri-bridgeworks.example', 'Meera Krishnan'],
-    inputs: [mail],
-    chunking: { targetTokens: 500, overlapTokens: 60 },
-    limits: { maxFileBytes: 50 * 1024 ** 2, maxUnzippedBytes: 50 * 1024 ** 2 },
-    stallTimeoutMs: 60_000,
-  });
+  await ingestAsSamplePersona(store, [mail]);
   server = await startTalkServer(home, { store, environment: { PERSONA_LLM_ENGINE: 'recall' } });
 });
 
